@@ -1,0 +1,169 @@
+/**
+ * Bytes → lines, incrementally and quote-aware.
+ *
+ * - CR, LF and CRLF end a line only outside double quotes; inside quotes they are data (multi-line PEM in
+ *   `%CMNG`). A CRLF is one terminator: the LF after a CR would end an empty line, and empty lines are dropped,
+ *   so chunk boundaries between CR and LF never matter.
+ * - Empty lines and lines of only spaces and tabs are dropped (they get no response at all).
+ * - `maxLineLength` counts the bytes of a line without its terminator: a line of exactly `maxLineLength` bytes is
+ *   accepted, one byte more overflows. An overflowing line is discarded without being buffered: the framer keeps
+ *   tracking quote parity over the discarded bytes, so the line ends at the next terminator outside quotes (the
+ *   same rule as for any other line), then one `Overflow` frame reports how many bytes were dropped (terminator
+ *   not counted). Because a line only ends outside quotes, no quote state leaks into the next line.
+ * - The framer never holds more than `maxLineLength` bytes, and the same bytes in any chunking give the same
+ *   frames.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type Frame =
+  | { readonly _tag: "Line"; readonly line: Uint8Array }
+  | { readonly _tag: "Overflow"; readonly discarded: number }
+
+/**
+ * An incremental framer. `push` returns the frames completed by a chunk; `buffered` is the number of bytes of the
+ * current, incomplete line held so far (never more than `maxLineLength`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface Framer {
+  readonly push: (chunk: Uint8Array) => ReadonlyArray<Frame>
+  readonly buffered: number
+}
+
+/**
+ * The maximum command length of the nRF91 AT host, in bytes, terminator not included.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const DEFAULT_MAX_LINE_LENGTH = 4096
+
+const QUOTE = 0x22
+const CR = 0x0d
+const LF = 0x0a
+const SPACE = 0x20
+const TAB = 0x09
+
+const noFrames: ReadonlyArray<Frame> = []
+
+/**
+ * Creates a framer.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (options?: { readonly maxLineLength?: number }): Framer => {
+  const max = Math.max(1, Math.floor(options?.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH))
+  // Bytes of the current line from earlier chunks; grows on demand, never past `max`.
+  let buffer = new Uint8Array(Math.min(max, 256))
+  let length = 0
+  let inQuote = false
+  // While discarding an overflowing line: how many of its bytes were dropped so far.
+  let discarding = false
+  let discarded = 0
+
+  const endLine = (chunk: Uint8Array, start: number, end: number, frames: Array<Frame>): void => {
+    const size = end - start
+    if (discarding) {
+      frames.push({ _tag: "Overflow", discarded: discarded + size })
+      discarding = false
+      discarded = 0
+      return
+    }
+    const total = length + size
+    if (total > max) {
+      frames.push({ _tag: "Overflow", discarded: total })
+    } else if (total > 0) {
+      let line: Uint8Array
+      if (length === 0) {
+        // Copied, so the caller may reuse its chunk.
+        line = chunk.slice(start, end)
+      } else {
+        line = new Uint8Array(total)
+        line.set(buffer.subarray(0, length), 0)
+        line.set(chunk.subarray(start, end), length)
+      }
+      if (!isBlank(line)) frames.push({ _tag: "Line", line })
+    }
+    length = 0
+  }
+
+  const keep = (chunk: Uint8Array, start: number, end: number): void => {
+    const size = end - start
+    if (size === 0) return
+    if (discarding) {
+      discarded += size
+      return
+    }
+    const total = length + size
+    if (total > max) {
+      discarding = true
+      discarded = total
+      length = 0
+      return
+    }
+    if (total > buffer.length) {
+      const grown = new Uint8Array(Math.min(max, Math.max(buffer.length * 2, total)))
+      grown.set(buffer.subarray(0, length), 0)
+      buffer = grown
+    }
+    buffer.set(chunk.subarray(start, end), length)
+    length = total
+  }
+
+  const push = (chunk: Uint8Array): ReadonlyArray<Frame> => {
+    let frames: Array<Frame> | undefined
+    const n = chunk.length
+    let start = 0
+    let i = 0
+    while (i < n) {
+      if (inQuote) {
+        // Inside quotes only the closing quote matters: let the native search skip PEM bodies.
+        const q = chunk.indexOf(QUOTE, i)
+        if (q === -1) break
+        inQuote = false
+        i = q + 1
+        continue
+      }
+      let b = 0
+      while (i < n) {
+        b = chunk[i]!
+        if (b === QUOTE || b === CR || b === LF) break
+        i++
+      }
+      if (i === n) break
+      if (b === QUOTE) {
+        inQuote = true
+        i++
+        continue
+      }
+      if (frames === undefined) frames = []
+      endLine(chunk, start, i, frames)
+      i++
+      start = i
+    }
+    keep(chunk, start, n)
+    return frames ?? noFrames
+  }
+
+  return {
+    push,
+    get buffered() {
+      return length
+    }
+  }
+}
+
+const isBlank = (line: Uint8Array): boolean => {
+  for (let i = 0; i < line.length; i++) {
+    const b = line[i]!
+    if (b !== SPACE && b !== TAB) return false
+  }
+  return true
+}
