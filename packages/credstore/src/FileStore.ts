@@ -1,0 +1,111 @@
+/**
+ * The embedded file store, the simulator's default {@link CredentialStorage}: one state directory per modem,
+ * holding `credentials.json`.
+ *
+ * - `save` replaces `credentials.json` durably (temp file, fsync, rename, directory fsync; mode 0600) and only
+ *   then succeeds, so an acknowledged write survives a crash or `SIGKILL`.
+ * - `load` decodes the file with Effect Schema. A missing file is an empty store. Invalid JSON, an unknown
+ *   version or a schema mismatch is a `StorageError` naming the file; the file is never wiped or overwritten
+ *   because of it (the store fails to start instead).
+ * - {@link layer} owns the directory for its lifetime (see `StateDirectory.acquire`): a second process opening
+ *   the same directory is refused with "state directory X is in use by process N".
+ *
+ * @since 0.1.0
+ */
+import { Effect, FileSystem, Layer, Option, Path, Schema } from "effect"
+import { CredentialStorage, CURRENT_VERSION, empty, Snapshot } from "./CredentialStorage.ts"
+import { StorageError } from "./CredStoreError.ts"
+import * as StateDirectory from "./StateDirectory.ts"
+
+/**
+ * The name of the credentials file inside the state directory.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const FILE_NAME = "credentials.json"
+
+/**
+ * Decodes the text of a credentials file; `file` names it in errors.
+ *
+ * @since 0.1.0
+ * @category codec
+ */
+export const decode = (file: string, text: string): Effect.Effect<Snapshot, StorageError> =>
+  Effect.gen(function* () {
+    const json = yield* Effect.try({
+      try: (): unknown => JSON.parse(text),
+      catch: (cause) =>
+        new StorageError({
+          reason: `credentials file ${file} is corrupt (not valid JSON: ${(cause as Error).message}); it was left untouched`,
+          path: file,
+          cause
+        })
+    })
+    const version = typeof json === "object" && json !== null ? (json as { version?: unknown }).version : undefined
+    if (version !== CURRENT_VERSION) {
+      return yield* new StorageError({
+        reason:
+          version === undefined
+            ? `credentials file ${file} has no version; it was left untouched`
+            : `credentials file ${file} has version ${JSON.stringify(version)}, this build reads only version ${CURRENT_VERSION}; it was left untouched`,
+        path: file
+      })
+    }
+    return yield* Schema.decodeUnknownEffect(Snapshot)(json).pipe(
+      Effect.mapError(
+        (error) =>
+          new StorageError({
+            reason: `credentials file ${file} does not match version ${CURRENT_VERSION}: ${error.message}; it was left untouched`,
+            path: file,
+            cause: error
+          })
+      )
+    )
+  })
+
+/**
+ * The text written for a snapshot: indented JSON with a final newline.
+ *
+ * @since 0.1.0
+ * @category codec
+ */
+export const encode = (snapshot: Snapshot): string => `${JSON.stringify(snapshot, null, 2)}\n`
+
+/**
+ * The file store of `directory`, without taking the directory's lock: for a caller that already holds it
+ * through `StateDirectory.acquire` (for example to keep other files in the same directory).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (
+  directory: string
+): Effect.Effect<CredentialStorage["Service"], never, FileSystem.FileSystem | Path.Path> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const paths = yield* Path.Path
+    const file = paths.join(directory, FILE_NAME)
+    const load = StateDirectory.readFileIfExists(file).pipe(
+      Effect.flatMap(Option.match({ onNone: () => Effect.succeed(empty), onSome: (text) => decode(file, text) })),
+      Effect.provideService(FileSystem.FileSystem, fs)
+    )
+    const save = (snapshot: Snapshot) =>
+      StateDirectory.writeFileDurably(file, encode(snapshot)).pipe(
+        Effect.provideService(FileSystem.FileSystem, fs),
+        Effect.provideService(Path.Path, paths)
+      )
+    return CredentialStorage.of({ load, save })
+  })
+
+/**
+ * The file store of `directory`, owning the directory (created with mode 0700 if missing, locked) for the
+ * layer's lifetime.
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer = (
+  directory: string
+): Layer.Layer<CredentialStorage, StorageError, FileSystem.FileSystem | Path.Path> =>
+  Layer.effect(CredentialStorage, Effect.andThen(StateDirectory.acquire(directory), make(directory)))
