@@ -55,7 +55,14 @@ export interface ResponseReader {
  * @since 0.1.0
  * @category constants
  */
-export const DEFAULT_UNSOLICITED: ReadonlyArray<string> = ["+CEREG", "+CSCON", "+CGEV", "%CESQ", "%XMODEMSLEEP", "%MDMEV"]
+export const DEFAULT_UNSOLICITED: ReadonlyArray<string> = [
+  "+CEREG",
+  "+CSCON",
+  "+CGEV",
+  "%CESQ",
+  "%XMODEMSLEEP",
+  "%MDMEV"
+]
 
 /**
  * The default line length limit of the reader, in bytes, terminator not included.
