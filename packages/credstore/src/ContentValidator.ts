@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { ClientCert, type CredentialType, Psk, RootCaCert } from "./Credential.ts"
 import { InvalidContent } from "./CredStoreError.ts"
 import { decodeBase64, isDerSequence, pemBlocks } from "./internal/pem.ts"

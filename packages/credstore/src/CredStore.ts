@@ -17,7 +17,12 @@
  *
  * @since 0.1.0
  */
-import { Context, Effect, Layer, Ref, Schema, Semaphore } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import * as Semaphore from "effect/Semaphore"
 import type { ContentValidator } from "./ContentValidator.ts"
 import {
   byteLength,

@@ -12,7 +12,12 @@
  *
  * @since 0.1.0
  */
-import { Effect, FileSystem, Layer, Option, Path, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as FileSystem from "effect/FileSystem"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Path from "effect/Path"
+import * as Schema from "effect/Schema"
 import { CredentialStorage, CURRENT_VERSION, empty, Snapshot } from "./CredentialStorage.ts"
 import { StorageError } from "./CredStoreError.ts"
 import * as StateDirectory from "./StateDirectory.ts"

@@ -16,8 +16,13 @@
  *
  * @since 0.1.0
  */
-import { Effect, FileSystem, Option, Path, Random, type Scope } from "effect"
+import * as Effect from "effect/Effect"
+import * as FileSystem from "effect/FileSystem"
+import * as Option from "effect/Option"
+import * as Path from "effect/Path"
 import type { PlatformError } from "effect/PlatformError"
+import * as Random from "effect/Random"
+import type * as Scope from "effect/Scope"
 import { StorageError } from "./CredStoreError.ts"
 
 /**
