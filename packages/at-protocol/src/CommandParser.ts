@@ -169,9 +169,14 @@ const parseParams = (bytes: Uint8Array, i: number, out: Array<Command.Parameter>
     if (c === QUOTE) {
       const close = bytes.indexOf(QUOTE, i + 1)
       if (close === -1) return fail(i, "unterminated string")
-      const bad = Utf8.invalidOffset(bytes, i + 1, close)
-      if (bad !== -1) return fail(bad, "invalid UTF-8 in string")
-      out.push(Command.string(Utf8.decode(bytes, i + 1, close)))
+      const value = Utf8.decode(bytes, i + 1, close)
+      // The lenient decoder turns ill-formed bytes into U+FFFD; only then is a byte-level check needed, since a
+      // well-formed string may contain U+FFFD itself.
+      if (value.includes("\uFFFD")) {
+        const bad = Utf8.invalidOffset(bytes, i + 1, close)
+        if (bad !== -1) return fail(bad, "invalid UTF-8 in string")
+      }
+      out.push(Command.string(value))
       i = close + 1
     } else if (isDigit(c) || c === PLUS || c === MINUS) {
       const value = parseInteger(bytes, i, true)

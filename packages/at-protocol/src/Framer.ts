@@ -86,8 +86,8 @@ export const make = (options?: { readonly maxLineLength?: number }): Framer => {
         line = chunk.slice(start, end)
       } else {
         line = new Uint8Array(total)
-        line.set(buffer.subarray(0, length), 0)
-        line.set(chunk.subarray(start, end), length)
+        copy(buffer, 0, length, line, 0)
+        copy(chunk, start, end, line, length)
       }
       if (!isBlank(line)) frames.push({ _tag: "Line", line })
     }
@@ -110,10 +110,10 @@ export const make = (options?: { readonly maxLineLength?: number }): Framer => {
     }
     if (total > buffer.length) {
       const grown = new Uint8Array(Math.min(max, Math.max(buffer.length * 2, total)))
-      grown.set(buffer.subarray(0, length), 0)
+      copy(buffer, 0, length, grown, 0)
       buffer = grown
     }
-    buffer.set(chunk.subarray(start, end), length)
+    copy(chunk, start, end, buffer, length)
     length = total
   }
 
@@ -158,6 +158,15 @@ export const make = (options?: { readonly maxLineLength?: number }): Framer => {
       return length
     }
   }
+}
+
+/** Copies `from[start, end)` to `to` at `at`; short runs by hand, since a `subarray` view costs more than them. */
+const copy = (from: Uint8Array, start: number, end: number, to: Uint8Array, at: number): void => {
+  if (end - start > 64) {
+    to.set(from.subarray(start, end), at)
+    return
+  }
+  for (let i = start; i < end; i++) to[at++] = from[i]!
 }
 
 const isBlank = (line: Uint8Array): boolean => {

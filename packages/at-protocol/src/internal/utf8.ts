@@ -1,6 +1,6 @@
 /**
  * UTF-8 helpers. Validation is done by hand so that invalid input becomes a value (an offset) rather than an
- * exception from a fatal `TextDecoder`.
+ * exception from a fatal `TextDecoder`; it only runs when the lenient decoder produced U+FFFD.
  *
  * @internal
  */
@@ -48,7 +48,7 @@ export const invalidOffset = (bytes: Uint8Array, start: number, end: number): nu
   return -1
 }
 
-/** Decodes `bytes[start, end)`, which the caller has validated. */
+/** Decodes `bytes[start, end)`; ill-formed sequences become U+FFFD. */
 export const decode = (bytes: Uint8Array, start: number, end: number): string => {
   // Short ASCII runs are the common case (names, subjects); skip the decoder call for them.
   if (end - start <= 32) {
