@@ -2,7 +2,8 @@
  * Pluggable ES256 signers: ECDSA P-256 over SHA-256 of a message, returning the raw 64-byte `r || s`.
  *
  * - `noble`: `@noble/curves`, pure JavaScript, works in every runtime and in a browser; deterministic
- *   (RFC 6979), so the same key and message always give the same signature. Its base-point table is warmed once
+ *   (RFC 6979, without low-S normalisation, exactly the RFC's test vectors), so the same key and message always
+ *   give the same signature. Its base-point table is warmed once
  *   with a wider window than noble's default, which makes signing markedly faster.
  * - `native`: the runtime's own crypto — `node:crypto` where present (Node, Bun, Deno), WebCrypto otherwise.
  *   Signatures are randomised. Key material is imported once per `PrivateKey` and cached.
@@ -114,8 +115,9 @@ export const makeNoble = (options?: NobleOptions): NobleSigner => {
     warm,
     sign: (key, message) => {
       try {
-        // prehash: SHA-256 of the message; lowS is noble's default and harmless for JWS verifiers.
-        return Result.succeed(curve.sign(message, scalarOf(key), { prehash: true }))
+        // Plain RFC 6979 (no low-S normalisation), like the modem: about half the signatures are high-S, so
+        // verifiers that would reject a real device's token reject ours too.
+        return Result.succeed(curve.sign(message, scalarOf(key), { prehash: true, lowS: false }))
       } catch (error) {
         return Result.fail(new SignError({ reason: `noble signing failed: ${errorName(error)}` }))
       }
