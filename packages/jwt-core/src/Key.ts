@@ -21,7 +21,7 @@ import { bigIntToBytes, bytesToBigInt, isValidScalar, normalisePoint, ORDER, pub
 import { ReasonError } from "./internal/error.ts"
 import * as Pbes2 from "./internal/pbes2.ts"
 import * as Pem from "./internal/pem.ts"
-import { scalarOf, scalars } from "./internal/secret.ts"
+import { scalars } from "./internal/secret.ts"
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors
@@ -185,6 +185,9 @@ const PrivateKeyProto = {
     return this.toString()
   }
 }
+
+// Only keys made by this module have a scalar; a look-alike object reads as zeros (and signers refuse it).
+const scalarOf = (key: PrivateKey): Uint8Array => scalars.get(key) ?? new Uint8Array(32)
 
 const makePublicKey = (point: Uint8Array): PublicKey => Object.freeze({ _tag: "PublicKey" as const, point })
 

@@ -62,6 +62,8 @@ export interface AsyncSigner {
   readonly sign: (key: PrivateKey, message: Uint8Array) => Promise<Result.Result<Uint8Array, SignError>>
 }
 
+const notAKey = new SignError({ reason: "the key was not made by Key (parse, generate or fromScalar it first)" })
+
 // ---------------------------------------------------------------------------------------------------------------
 // noble
 // ---------------------------------------------------------------------------------------------------------------
@@ -114,10 +116,12 @@ export const makeNoble = (options?: NobleOptions): NobleSigner => {
     name: "noble",
     warm,
     sign: (key, message) => {
+      const secret = scalarOf(key)
+      if (secret === undefined) return Result.fail(notAKey)
       try {
         // Plain RFC 6979 (no low-S normalisation), like the modem: about half the signatures are high-S, so
         // verifiers that would reject a real device's token reject ours too.
-        return Result.succeed(curve.sign(message, scalarOf(key), { prehash: true, lowS: false }))
+        return Result.succeed(curve.sign(message, secret, { prehash: true, lowS: false }))
       } catch (error) {
         return Result.fail(new SignError({ reason: `noble signing failed: ${errorName(error)}` }))
       }
@@ -162,12 +166,12 @@ const errorName = (error: unknown): string => {
 }
 
 // JWK is the one import format every native API accepts; built from the stored scalar, never logged.
-const jwkOf = (key: PrivateKey) => ({
+const jwkOf = (key: PrivateKey, secret: Uint8Array) => ({
   kty: "EC",
   crv: "P-256",
   x: Base64Url.encode(key.publicKey.point.subarray(1, 33)),
   y: Base64Url.encode(key.publicKey.point.subarray(33, 65)),
-  d: Base64Url.encode(scalarOf(key))
+  d: Base64Url.encode(secret)
 })
 
 const makeNodeSigner = (crypto: NodeCryptoModule): SyncSigner => {
@@ -178,7 +182,9 @@ const makeNodeSigner = (crypto: NodeCryptoModule): SyncSigner => {
       try {
         let keyObject = keyObjects.get(key)
         if (keyObject === undefined) {
-          keyObject = crypto.createPrivateKey({ key: jwkOf(key), format: "jwk" })
+          const secret = scalarOf(key)
+          if (secret === undefined) return Result.fail(notAKey)
+          keyObject = crypto.createPrivateKey({ key: jwkOf(key, secret), format: "jwk" })
           keyObjects.set(key, keyObject)
         }
         const signature = crypto.sign("sha256", message, { key: keyObject, dsaEncoding: "ieee-p1363" })
@@ -225,7 +231,9 @@ export const makeWebCrypto = (): AsyncSigner => {
       try {
         let cryptoKey = cryptoKeys.get(key)
         if (cryptoKey === undefined) {
-          cryptoKey = subtle.importKey("jwk", jwkOf(key), algorithm, false, ["sign"])
+          const secret = scalarOf(key)
+          if (secret === undefined) return Result.fail(notAKey)
+          cryptoKey = subtle.importKey("jwk", jwkOf(key, secret), algorithm, false, ["sign"])
           cryptoKeys.set(key, cryptoKey)
         }
         const signature = await subtle.sign(algorithm, await cryptoKey, message as Uint8Array<ArrayBuffer>)

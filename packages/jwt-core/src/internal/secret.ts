@@ -4,5 +4,5 @@
  */
 export const scalars = new WeakMap<object, Uint8Array>()
 
-/** The stored scalar (no copy). Only keys made by `Key` have one; anything else reads as all zeros. */
-export const scalarOf = (key: object): Uint8Array => scalars.get(key) ?? new Uint8Array(32)
+/** The stored scalar (no copy); `undefined` for an object that was not made by `Key`. */
+export const scalarOf = (key: object): Uint8Array | undefined => scalars.get(key)
