@@ -1,0 +1,48 @@
+/**
+ * Where the modem's randomness comes from: token nonces, new keys, identities. A service, so tests and
+ * reproducible runs (`--seed`) use a deterministic source while a normal run uses the platform's CSPRNG.
+ *
+ * @since 0.1.0
+ */
+import { sha256 } from "@noble/hashes/sha2.js"
+import { concatBytes, utf8ToBytes } from "@noble/hashes/utils.js"
+import { Context, Effect, Layer } from "effect"
+
+export class Entropy extends Context.Service<
+  Entropy,
+  {
+    /** `length` random bytes. */
+    readonly bytes: (length: number) => Effect.Effect<Uint8Array>
+    /** The same, outside Effect (for pure constructors such as key generation). */
+    readonly bytesSync: (length: number) => Uint8Array
+  }
+>()("@atmodem/modem-sim/Entropy") {}
+
+/** The platform's cryptographically secure generator (`crypto.getRandomValues`). */
+export const secure: Entropy["Service"] = (() => {
+  const bytesSync = (length: number) => globalThis.crypto.getRandomValues(new Uint8Array(length))
+  return { bytes: (length) => Effect.sync(() => bytesSync(length)), bytesSync }
+})()
+
+/**
+ * A deterministic stream derived from a seed: SHA-256(seed ‖ counter) blocks. Same seed, same bytes, on
+ * every runtime. Not for production secrets: anyone who knows the seed knows the keys.
+ */
+export const seeded = (seed: string): Entropy["Service"] => {
+  const seedBytes = utf8ToBytes(`atmodem-entropy:${seed}`)
+  let counter = 0
+  let pool = new Uint8Array(0)
+  const bytesSync = (length: number) => {
+    while (pool.length < length) {
+      const block = sha256(concatBytes(seedBytes, utf8ToBytes(`:${counter++}`)))
+      pool = concatBytes(pool, block)
+    }
+    const out = pool.slice(0, length)
+    pool = pool.slice(length)
+    return out
+  }
+  return { bytes: (length) => Effect.sync(() => bytesSync(length)), bytesSync }
+}
+
+export const layerSecure: Layer.Layer<Entropy> = Layer.succeed(Entropy)(secure)
+export const layerSeeded = (seed: string): Layer.Layer<Entropy> => Layer.sync(Entropy)(() => seeded(seed))

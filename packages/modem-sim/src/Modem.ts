@@ -1,0 +1,138 @@
+/**
+ * The simulated modem: a profile, an identity, volatile state and the command table, over a credential store
+ * and a signer. `execute` runs one command line and returns the exact response text; command lines of one
+ * modem run one at a time, whichever session sends them.
+ *
+ * @since 0.1.0
+ */
+import { CommandParser, ResponseWriter } from "@atmodem/at-protocol"
+import { CredStore } from "@atmodem/credstore"
+import { Key, Signer } from "@atmodem/jwt-core"
+import { Context, Effect, Result, Semaphore } from "effect"
+import { CommandDisabled, codes, type ModemError, PlainError } from "./CmeError.ts"
+import { table } from "./CommandTable.ts"
+import * as EntropyModule from "./Entropy.ts"
+import { Entropy } from "./Entropy.ts"
+import type { Identity } from "./Identity.ts"
+import type { Env } from "./internal/Env.ts"
+import * as KeyCache from "./internal/KeyCache.ts"
+import * as ModemState from "./ModemState.ts"
+import type { Profile } from "./Profile.ts"
+
+export interface Modem {
+  readonly profile: Profile
+  readonly identity: Identity
+  /** The device identity public key, to verify default-key tokens and COSE signatures out of band. */
+  readonly identityPublicKey: Key.PublicKey
+  /** Runs one command line (without its terminator) and returns the whole response, final result included. */
+  readonly execute: (line: Uint8Array | string) => Effect.Effect<string>
+  /** A copy of the volatile state. */
+  readonly state: Effect.Effect<ModemState.ModemState>
+  /** Power-cycles the modem: volatile state back to power-on; credentials and identity stay. */
+  readonly restart: Effect.Effect<void>
+  /** Raises or clears the power-off warning (low supply voltage): writes and key generation then answer 528. */
+  readonly setPowerOffWarning: (active: boolean) => Effect.Effect<void>
+  /** Switches injected faults on or off. */
+  readonly setFaults: (faults: Partial<ModemState.Faults>) => Effect.Effect<void>
+}
+
+export class ModemService extends Context.Service<ModemService, Modem>()("@atmodem/modem-sim/Modem") {}
+
+/**
+ * The modem-owned credentials it lists (spec section 4): the Nordic base public key (11), the Nordic identity
+ * root (10) and the device identity public key (6). The simulator has no Nordic secrets, so 10 and 11 are
+ * public keys of its own, fixed for every simulated modem (derived from a constant seed): tools only list them.
+ */
+export const modemOwnedCredentials = (identity: Identity) => [
+  { secTag: 4294967292, type: 11 as const, content: fixedPublicKeyPem("nordic-base-public-key") },
+  { secTag: 4294967293, type: 10 as const, content: fixedPublicKeyPem("nordic-identity-root") },
+  { secTag: 4294967294, type: 6 as const, content: Key.spkiPem(identity.key.publicKey) }
+]
+
+const fixedPublicKeyPem = (name: string) =>
+  Key.spkiPem(Key.generatePrivateKey(EntropyModule.seeded(`atmodem:${name}`).bytesSync).publicKey)
+
+const decoder = new TextDecoder()
+
+const unknownCommand = (name: string) => new PlainError({ reason: `unknown command ${name}` })
+
+/** Makes a modem over the credential store, signer and entropy in context. */
+export const make = (options: {
+  readonly profile: Profile
+  readonly identity: Identity
+}): Effect.Effect<Modem, never, CredStore.CredStore | Signer.Signer | Entropy> =>
+  Effect.gen(function* () {
+    const { profile, identity } = options
+    const env: Env = {
+      profile,
+      identity,
+      state: ModemState.initial({ networkTime: profile.networkTime }),
+      credentials: yield* CredStore.CredStore,
+      signer: yield* Signer.Signer,
+      entropy: yield* Entropy,
+      keys: KeyCache.make()
+    }
+    const lock = yield* Semaphore.make(1)
+
+    const run = (command: {
+      readonly name: string
+      readonly form: "execute" | "set" | "read" | "test"
+      readonly params: ReadonlyArray<import("@atmodem/at-protocol").Command.Parameter>
+    }): Effect.Effect<ReadonlyArray<string>, ModemError> => {
+      const spec = table.get(command.name)
+      if (spec === undefined || (spec.available !== undefined && !spec.available(profile)))
+        return Effect.fail(unknownCommand(command.name))
+      if (profile.disabledCommands.includes(command.name))
+        return Effect.fail(new CommandDisabled({ reason: `${command.name} is disabled in this software build` }))
+      const handler = spec[command.form]
+      if (handler === undefined)
+        return Effect.fail(new PlainError({ reason: `${command.name} has no ${command.form} form` }))
+      return handler(command.params, env)
+    }
+
+    const runLine = (line: Uint8Array | string) =>
+      Effect.gen(function* () {
+        const echo = env.state.echo ? `${typeof line === "string" ? line : decoder.decode(line)}\r\n` : ""
+        const parsed = CommandParser.parseLine(line)
+        if (Result.isFailure(parsed)) return echo + ResponseWriter.formatFinal(ResponseWriter.error, env.state.cmee)
+        const lines: Array<string> = []
+        let final: ResponseWriter.FinalResult = ResponseWriter.ok
+        for (const command of parsed.success) {
+          const outcome = yield* Effect.result(run(command))
+          if (Result.isFailure(outcome)) {
+            const error = outcome.failure
+            final = error._tag === "PlainError" ? ResponseWriter.error : ResponseWriter.cmeError(codes[error._tag])
+            break
+          }
+          for (const info of outcome.success) lines.push(info)
+        }
+        return echo + ResponseWriter.formatResponse(lines, final, env.state.cmee)
+      })
+
+    const locked = <A>(effect: Effect.Effect<A>) => Semaphore.withPermits(lock, 1)(effect)
+
+    return {
+      profile,
+      identity,
+      identityPublicKey: identity.key.publicKey,
+      execute: (line) => locked(runLine(line)),
+      state: Effect.sync(() => structuredClone(env.state)),
+      restart: locked(
+        Effect.sync(() => {
+          Object.assign(env.state, ModemState.initial({ networkTime: profile.networkTime }))
+        })
+      ),
+      setPowerOffWarning: (active) =>
+        locked(
+          Effect.sync(() => {
+            env.state.powerOffWarning = active
+          })
+        ),
+      setFaults: (faults) =>
+        locked(
+          Effect.sync(() => {
+            Object.assign(env.state.faults, faults)
+          })
+        )
+    }
+  })

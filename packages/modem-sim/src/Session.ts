@@ -1,0 +1,51 @@
+/**
+ * A session: one connection's byte stream to a modem. Bytes in are framed into command lines (quote-aware,
+ * length-limited), each line runs on the modem, and the responses go out in order. A failing command never
+ * ends the session; an overlong line is answered `ERROR` without being buffered.
+ *
+ * @since 0.1.0
+ */
+import { Framer, ResponseWriter } from "@atmodem/at-protocol"
+import { Effect } from "effect"
+import type { Modem } from "./Modem.ts"
+
+export interface Session {
+  /** Feeds received bytes; `write` is called with each complete response, in order, as soon as it is ready. */
+  readonly feed: <E, R>(
+    chunk: Uint8Array,
+    write: (response: Uint8Array) => Effect.Effect<void, E, R>
+  ) => Effect.Effect<void, E, R>
+  /** Feeds received bytes and returns all the responses they complete, concatenated. */
+  readonly feedAll: (chunk: Uint8Array) => Effect.Effect<Uint8Array>
+}
+
+const encoder = new TextEncoder()
+/** An overlong line is answered like a syntax error: a bare `ERROR` whatever the `+CMEE` mode. */
+const overflowResponse = encoder.encode(ResponseWriter.formatFinal(ResponseWriter.error, 0))
+
+export const make = (modem: Modem): Session => {
+  const framer = Framer.make()
+  const feed = <E, R>(chunk: Uint8Array, write: (response: Uint8Array) => Effect.Effect<void, E, R>) =>
+    Effect.gen(function* () {
+      for (const frame of framer.push(chunk)) {
+        if (frame._tag === "Overflow") yield* write(overflowResponse)
+        else yield* write(encoder.encode(yield* modem.execute(frame.line)))
+      }
+    })
+  return {
+    feed,
+    feedAll: (chunk) =>
+      Effect.gen(function* () {
+        const parts: Array<Uint8Array> = []
+        yield* feed(chunk, (response) => Effect.sync(() => void parts.push(response)))
+        if (parts.length === 1) return parts[0]!
+        const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+        let offset = 0
+        for (const part of parts) {
+          out.set(part, offset)
+          offset += part.length
+        }
+        return out
+      })
+  }
+}
