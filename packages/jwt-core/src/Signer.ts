@@ -6,7 +6,8 @@
  *   give the same signature. Its base-point table is warmed once
  *   with a wider window than noble's default, which makes signing markedly faster.
  * - `native`: the runtime's own crypto — `node:crypto` where present (Node, Bun, Deno), WebCrypto otherwise.
- *   Signatures are randomised. Key material is imported once per `PrivateKey` and cached.
+ *   Signatures are randomised on Node and Bun (Deno's `node:crypto` happens to be deterministic). Key material
+ *   is imported once per `PrivateKey` and cached.
  *
  * @since 0.1.0
  */

@@ -103,7 +103,7 @@ describe("we verify tokens made by others", () => {
     }
   })
 
-  it("node:crypto-signed modem tokens (randomised, so high-S appears too)", () => {
+  it("node:crypto-signed modem tokens (about half of them high-S)", () => {
     const keyObject = NodeCrypto.createPrivateKey(Key.pkcs8Pem(key))
     for (let i = 0; i < 20; i++) {
       const input = `${Jwt.headerSegment(key.publicKey)}.${Base64Url.encode(Jwt.payloadBytes({ ...claims, iat: i }))}`
