@@ -23,31 +23,54 @@ export interface BenchResult {
 
 const now = () => performance.now()
 
-/** Measures one case: warms up, then runs batches until `timeMs` have passed; the best batch rate wins. */
-export const measure = async (bench: BenchCase, timeMs = 600): Promise<BenchResult> => {
-  const perCall = bench.opsPerCall ?? 1
-  // Warm-up: let the JIT settle and size a batch that takes about 20 ms.
+/** Sizes a batch of `bench` that takes about 20 ms, after letting the JIT settle. */
+const batchSize = async (bench: BenchCase): Promise<number> => {
   let batch = 1
   for (;;) {
     const start = now()
     for (let i = 0; i < batch; i++) await bench.run()
-    const elapsed = now() - start
-    if (elapsed > 20 || batch > 1 << 20) break
+    if (now() - start > 20 || batch > 1 << 20) return batch
     batch *= 2
   }
+}
+
+/** The rate of one timed batch, in operations per second. */
+const timeBatch = async (bench: BenchCase, batch: number): Promise<number> => {
+  const start = now()
+  for (let i = 0; i < batch; i++) await bench.run()
+  return (batch * (bench.opsPerCall ?? 1) * 1000) / (now() - start)
+}
+
+const result = (bench: BenchCase, best: number): BenchResult => ({
+  name: bench.name,
+  opsPerSecond: best,
+  mbPerSecond: bench.bytesPerOp === undefined ? undefined : (best * bench.bytesPerOp) / 1e6
+})
+
+/** Measures one case on its own: batches until `timeMs` have passed; the best batch rate wins. */
+export const measure = async (bench: BenchCase, timeMs = 600): Promise<BenchResult> => {
+  const batch = await batchSize(bench)
   let best = 0
   const deadline = now() + timeMs
-  while (now() < deadline) {
-    const start = now()
-    for (let i = 0; i < batch; i++) await bench.run()
-    const elapsed = now() - start
-    best = Math.max(best, (batch * perCall * 1000) / elapsed)
-  }
-  return {
-    name: bench.name,
-    opsPerSecond: best,
-    mbPerSecond: bench.bytesPerOp === undefined ? undefined : (best * bench.bytesPerOp) / 1e6
-  }
+  while (now() < deadline) best = Math.max(best, await timeBatch(bench, batch))
+  return result(bench, best)
+}
+
+/**
+ * Measures several cases in alternating rounds (reference, case 1, case 2, …, reference, …) so that load from
+ * elsewhere on the machine hits them alike; each case's best batch rate wins.
+ */
+export const measureInterleaved = async (
+  benches: ReadonlyArray<BenchCase>,
+  timeMs = 600
+): Promise<ReadonlyArray<BenchResult>> => {
+  const batches: Array<number> = []
+  for (const bench of benches) batches.push(await batchSize(bench))
+  const best = benches.map(() => 0)
+  const deadline = now() + timeMs * benches.length
+  while (now() < deadline)
+    for (let i = 0; i < benches.length; i++) best[i] = Math.max(best[i]!, await timeBatch(benches[i]!, batches[i]!))
+  return benches.map((bench, i) => result(bench, best[i]!))
 }
 
 /** Measures every case and prints a table with each case's ratio to the reference case. */
@@ -56,9 +79,8 @@ export const runTable = async (
   options: { readonly reference: BenchCase; readonly cases: ReadonlyArray<BenchCase>; readonly unit?: string },
   timeMs?: number
 ): Promise<ReadonlyArray<BenchResult & { readonly ratio: number }>> => {
-  const reference = await measure(options.reference, timeMs)
-  const results = [reference]
-  for (const c of options.cases) results.push(await measure(c, timeMs))
+  const results = await measureInterleaved([options.reference, ...options.cases], timeMs)
+  const reference = results[0]!
   const rows = results.map((r) => ({ ...r, ratio: r.opsPerSecond / reference.opsPerSecond }))
   const unit = options.unit ?? "ops/s"
   const header = ["case", unit, "MB/s", `ratio to "${reference.name}"`]
