@@ -60,7 +60,8 @@ const decodeWith = (table: Int16Array, text: string, what: string): Result.Resul
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i)
     const value = code < 128 ? table[code]! : -1
-    if (value < 0) return Result.fail(new InvalidBase64({ reason: `${what} contains a character outside its alphabet` }))
+    if (value < 0)
+      return Result.fail(new InvalidBase64({ reason: `${what} contains a character outside its alphabet` }))
     buffer = ((buffer << 6) | value) & 0xffffff
     bits += 6
     if (bits >= 8) {
@@ -74,13 +75,40 @@ const decodeWith = (table: Int16Array, text: string, what: string): Result.Resul
   return Result.succeed(out)
 }
 
+type NativeEncode = (bytes: Uint8Array) => string
+
+// Every token encodes a few hundred bytes; the runtime's own encoder is several times faster than JavaScript:
+// `Uint8Array.prototype.toBase64` (Bun, Deno, browsers, Node ≥ 25), else Node's `Buffer`, else the portable code.
+const nativeEncode = ((): NativeEncode | undefined => {
+  const proto = Uint8Array.prototype as { toBase64?: (options: object) => string }
+  if (typeof proto.toBase64 === "function") {
+    const toBase64 = proto.toBase64
+    return (bytes) => toBase64.call(bytes, { alphabet: "base64url", omitPadding: true })
+  }
+  type BufferLike = { from: (buffer: ArrayBufferLike, offset: number, length: number) => { toString: (enc: string) => string } }
+  const buffer = (globalThis as { Buffer?: BufferLike }).Buffer
+  if (typeof buffer?.from === "function") {
+    return (bytes) => buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url")
+  }
+  return undefined
+})()
+
 /**
  * Encodes bytes as base64url without `=` padding.
  *
  * @since 0.1.0
  * @category encoding
  */
-export const encode = (bytes: Uint8Array): string => encodeWith(URL_ALPHABET, bytes, false)
+export const encode = (bytes: Uint8Array): string =>
+  nativeEncode === undefined ? encodeWith(URL_ALPHABET, bytes, false) : nativeEncode(bytes)
+
+/**
+ * The portable (pure JavaScript) base64url encoder that {@link encode} falls back to.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encodePortable = (bytes: Uint8Array): string => encodeWith(URL_ALPHABET, bytes, false)
 
 /**
  * Encodes a string's UTF-8 bytes as base64url without padding.

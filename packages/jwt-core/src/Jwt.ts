@@ -181,7 +181,10 @@ export interface Decoded {
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
 
-const jsonObject = (bytes: Uint8Array, part: string): Result.Result<{ readonly [name: string]: unknown }, MalformedToken> => {
+const jsonObject = (
+  bytes: Uint8Array,
+  part: string
+): Result.Result<{ readonly [name: string]: unknown }, MalformedToken> => {
   try {
     const value: unknown = JSON.parse(strictUtf8.decode(bytes))
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
@@ -206,7 +209,9 @@ const segment = (text: string, part: string): Result.Result<Uint8Array, Malforme
 export const decode = (token: string): Result.Result<Decoded, MalformedToken> => {
   const parts = token.split(".")
   if (parts.length !== 3) {
-    return Result.fail(new MalformedToken({ reason: `a compact JWS has 3 dot-separated segments, got ${parts.length}` }))
+    return Result.fail(
+      new MalformedToken({ reason: `a compact JWS has 3 dot-separated segments, got ${parts.length}` })
+    )
   }
   const [h, p, s] = parts as [string, string, string]
   return Result.gen(function* () {

@@ -218,7 +218,8 @@ export const scalar = (key: PrivateKey): Uint8Array => Uint8Array.from(scalarOf(
  * @since 0.1.0
  * @category guards
  */
-export const isPrivateKey = (u: unknown): u is PrivateKey => typeof u === "object" && u !== null && scalars.has(u as PrivateKey)
+export const isPrivateKey = (u: unknown): u is PrivateKey =>
+  typeof u === "object" && u !== null && scalars.has(u as PrivateKey)
 
 /**
  * Whether a value is a `PublicKey` (a tagged 65-byte point).
@@ -244,8 +245,10 @@ export const isPublicKey = (u: unknown): u is PublicKey =>
  * @category constructors
  */
 export const fromScalar = (bytes: Uint8Array): Result.Result<PrivateKey, InvalidKey> => {
-  if (bytes.length !== 32) return Result.fail(new InvalidKey({ reason: `a P-256 scalar is 32 bytes, got ${bytes.length}` }))
-  if (!isValidScalar(bytes)) return Result.fail(new InvalidKey({ reason: "the scalar is zero or not below the group order" }))
+  if (bytes.length !== 32)
+    return Result.fail(new InvalidKey({ reason: `a P-256 scalar is 32 bytes, got ${bytes.length}` }))
+  if (!isValidScalar(bytes))
+    return Result.fail(new InvalidKey({ reason: "the scalar is zero or not below the group order" }))
   return Result.succeed(makePrivateKey(bytes))
 }
 
@@ -356,18 +359,22 @@ const checkNamedCurve = (params: ECParameters): Result.Result<void, WrongCurve> 
     )
   }
   return Result.fail(
-    new WrongCurve({ reason: "explicit or implicit curve parameters are not supported; use the named curve prime256v1" })
+    new WrongCurve({
+      reason: "explicit or implicit curve parameters are not supported; use the named curve prime256v1"
+    })
   )
 }
 
 const fromEcPrivateKey = (ec: ECPrivateKey): Result.Result<PrivateKey, KeyError> => {
-  if (ec.version !== 1) return Result.fail(new MalformedDer({ reason: `SEC1 ECPrivateKey version ${ec.version} is not 1` }))
+  if (ec.version !== 1)
+    return Result.fail(new MalformedDer({ reason: `SEC1 ECPrivateKey version ${ec.version} is not 1` }))
   if (ec.parameters !== undefined) {
     const curve = checkNamedCurve(ec.parameters)
     if (Result.isFailure(curve)) return Result.fail(curve.failure)
   }
   const raw = new Uint8Array(ec.privateKey.buffer)
-  if (raw.length > 32) return Result.fail(new InvalidKey({ reason: `the private scalar is ${raw.length} bytes, over 32` }))
+  if (raw.length > 32)
+    return Result.fail(new InvalidKey({ reason: `the private scalar is ${raw.length} bytes, over 32` }))
   // Some encoders drop leading zero bytes; RFC 5915 asks for exactly 32.
   const padded = new Uint8Array(32)
   padded.set(raw, 32 - raw.length)
@@ -412,7 +419,9 @@ const fromPrivateKeyInfo = (info: PrivateKeyInfo): Result.Result<PrivateKey, Key
 const fromPkcs8Der = (der: Uint8Array): Result.Result<PrivateKey, KeyError> => {
   const parsed = parseDer(der, PrivateKeyInfo)
   if (Result.isFailure(parsed)) {
-    return Result.fail(new MalformedDer({ reason: "the bytes are not a PKCS#8 PrivateKeyInfo (truncated or corrupted?)" }))
+    return Result.fail(
+      new MalformedDer({ reason: "the bytes are not a PKCS#8 PrivateKeyInfo (truncated or corrupted?)" })
+    )
   }
   return fromPrivateKeyInfo(parsed.success)
 }
@@ -649,7 +658,9 @@ const jwkPoint = (record: Record<string, unknown>): Result.Result<PublicKey, Inv
 export const parsePrivateJwk = (jwk: unknown): Result.Result<PrivateKey, KeyError> =>
   Result.flatMap(jwkObject(jwk), (record): Result.Result<PrivateKey, KeyError> => {
     if (record.d === undefined) {
-      return Result.fail(new UnsupportedKeyType({ reason: 'the JWK has no "d": it is a public key, not a private key' }))
+      return Result.fail(
+        new UnsupportedKeyType({ reason: 'the JWK has no "d": it is a public key, not a private key' })
+      )
     }
     const d = jwkCoordinate(record, "d")
     if (Result.isFailure(d)) return Result.fail(d.failure)
@@ -671,7 +682,8 @@ export const parsePrivateJwk = (jwk: unknown): Result.Result<PrivateKey, KeyErro
  * @since 0.1.0
  * @category parsing
  */
-export const parsePublicJwk = (jwk: unknown): Result.Result<PublicKey, KeyError> => Result.flatMap(jwkObject(jwk), jwkPoint)
+export const parsePublicJwk = (jwk: unknown): Result.Result<PublicKey, KeyError> =>
+  Result.flatMap(jwkObject(jwk), jwkPoint)
 
 // ---------------------------------------------------------------------------------------------------------------
 // Export
@@ -728,7 +740,10 @@ export const publicJwk = (key: PublicKey): PublicJwk => ({
  * @since 0.1.0
  * @category export
  */
-export const privateJwk = (key: PrivateKey): PrivateJwk => ({ ...publicJwk(key.publicKey), d: Base64Url.encode(scalarOf(key)) })
+export const privateJwk = (key: PrivateKey): PrivateJwk => ({
+  ...publicJwk(key.publicKey),
+  d: Base64Url.encode(scalarOf(key))
+})
 
 /**
  * The DER PKCS#8 PrivateKeyInfo of a private key, laid out as OpenSSL writes it (the inner SEC1 key carries the
@@ -743,7 +758,9 @@ export const pkcs8Der = (key: PrivateKey): Uint8Array => {
     privateKey: new OctetString(scalarOf(key)),
     publicKey: key.publicKey.point.slice().buffer
   })
-  return toDer(new PrivateKeyInfo({ version: 0, privateKeyAlgorithm: ecAlgorithm(), privateKey: new OctetString(toDer(inner)) }))
+  return toDer(
+    new PrivateKeyInfo({ version: 0, privateKeyAlgorithm: ecAlgorithm(), privateKey: new OctetString(toDer(inner)) })
+  )
 }
 
 /**

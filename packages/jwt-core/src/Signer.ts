@@ -228,7 +228,8 @@ export const makeWebCrypto = (): AsyncSigner => {
     name: "native",
     sign: async (key, message) => {
       const subtle = globalThis.crypto?.subtle
-      if (subtle === undefined) return Result.fail(new SignError({ reason: "WebCrypto is not available in this runtime" }))
+      if (subtle === undefined)
+        return Result.fail(new SignError({ reason: "WebCrypto is not available in this runtime" }))
       try {
         let cryptoKey = cryptoKeys.get(key)
         if (cryptoKey === undefined) {
@@ -278,7 +279,11 @@ export const fromSync = (signer: SyncSigner): Signer["Service"] => ({
  */
 export const fromAsync = (signer: AsyncSigner): Signer["Service"] => ({
   name: signer.name,
-  sign: (key, message) => Effect.flatMap(Effect.promise(() => signer.sign(key, message)), Effect.fromResult)
+  sign: (key, message) =>
+    Effect.flatMap(
+      Effect.promise(() => signer.sign(key, message)),
+      Effect.fromResult
+    )
 })
 
 /**

@@ -157,7 +157,9 @@ const checkClaims = (
         return yield* Result.fail(new Expired({ reason: `the token expired at ${exp}, now is ${now}` }))
       }
       if (iat !== undefined && iat > now + tolerance) {
-        return yield* Result.fail(new NotYetValid({ reason: `the token is issued at ${iat}, in the future (now ${now})` }))
+        return yield* Result.fail(
+          new NotYetValid({ reason: `the token is issued at ${iat}, in the future (now ${now})` })
+        )
       }
       if (nbf !== undefined && nbf > now + tolerance) {
         return yield* Result.fail(new NotYetValid({ reason: `the token is not valid before ${nbf} (now ${now})` }))
@@ -213,7 +215,9 @@ export const verify = (
       return yield* Result.fail(new UnsupportedAlgorithm({ reason: `alg is ${alg}; only "ES256" is supported` }))
     }
     if (header.crit !== undefined) {
-      return yield* Result.fail(new UnsupportedAlgorithm({ reason: 'critical header extensions ("crit") are not supported' }))
+      return yield* Result.fail(
+        new UnsupportedAlgorithm({ reason: 'critical header extensions ("crit") are not supported' })
+      )
     }
     if (signature.length !== 64) {
       return yield* Result.fail(new BadSignature({ reason: `an ES256 signature is 64 bytes, got ${signature.length}` }))

@@ -56,7 +56,7 @@ describe("jose verifies our tokens", () => {
             subject: "nrf-352656106108148",
             typ: "JWT"
           })
-          assert.deepStrictEqual(payload, { ...claims, jti: `${claims.jti}${i}` })
+          assert.deepStrictEqual<unknown>(payload, { ...claims, jti: `${claims.jti}${i}` })
           assert.deepStrictEqual(protectedHeader, { typ: "JWT", alg: "ES256", kid: Key.kid(key.publicKey) })
         }
       }
@@ -119,7 +119,7 @@ describe("tampered tokens are refused by jose and by us", () => {
     const edit = (segment: string, from: string, to: string) =>
       Base64Url.encode(utf8(new TextDecoder().decode(ok(Base64Url.decode(segment))).replace(from, to)))
     const signature = ok(Base64Url.decode(s))
-    signature[40] ^= 0x01
+    signature[40] = signature[40]! ^ 0x01
     const otherKey = Key.generatePrivateKey(seededBytes(7))
     return [
       ["header kid", `${edit(h, Key.kid(key.publicKey), Key.kid(otherKey.publicKey))}.${p}.${s}`],
@@ -127,7 +127,10 @@ describe("tampered tokens are refused by jose and by us", () => {
       ["payload sub", `${h}.${edit(p, "nrf-352656106108148", "nrf-352656106108149")}.${s}`],
       ["payload exp", `${h}.${edit(p, '"exp":1700003600', '"exp":1800003600')}.${s}`],
       ["signature bit", `${h}.${p}.${Base64Url.encode(signature)}`],
-      ["swapped r and s", `${h}.${p}.${Base64Url.encode(new Uint8Array([...signature.subarray(32), ...signature.subarray(0, 32)]))}`]
+      [
+        "swapped r and s",
+        `${h}.${p}.${Base64Url.encode(new Uint8Array([...signature.subarray(32), ...signature.subarray(0, 32)]))}`
+      ]
     ]
   }
 

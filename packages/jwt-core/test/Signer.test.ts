@@ -1,6 +1,6 @@
 import * as NodeCrypto from "node:crypto"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Result } from "effect"
+import { Effect, type Layer, Result } from "effect"
 import { Jwt, Key, Signer, Verify } from "../src/index.ts"
 import { err, hex, ok, seededBytes, toHex, utf8 } from "./helpers.ts"
 
@@ -155,7 +155,9 @@ describe("layers", () => {
           return Signer.fromSync(Signer.noble).sign(key, message)
         }
       })
-      const token = yield* Jwt.sign({ iss: "i", jti: "j" }, rfcKey()).pipe(Effect.provideService(Signer.Signer, recording))
+      const token = yield* Jwt.sign({ iss: "i", jti: "j" }, rfcKey()).pipe(
+        Effect.provideService(Signer.Signer, recording)
+      )
       assert.deepStrictEqual(calls, [token.split(".").slice(0, 2).join(".")])
     })
   )

@@ -39,7 +39,7 @@ describe("verifySignature", () => {
     assert.isFalse(Verify.verifySignature(message, signature, other.publicKey))
     assert.isFalse(Verify.verifySignature(utf8("n"), signature, key.publicKey))
     const flipped = Uint8Array.from(signature)
-    flipped[63] ^= 1
+    flipped[63] = flipped[63]! ^ 1
     assert.isFalse(Verify.verifySignature(message, flipped, key.publicKey))
     assert.isFalse(Verify.verifySignature(message, signature.subarray(0, 63), key.publicKey))
     assert.isFalse(Verify.verifySignature(message, new Uint8Array(64), key.publicKey))
@@ -59,7 +59,10 @@ describe("Der", () => {
       assert.strictEqual(der[1], der.length - 2)
       assert.deepStrictEqual(ok(Der.signatureFromDer(der)), raw)
     }
-    assert.deepStrictEqual(Array.from(Der.signatureToDer(new Uint8Array(64).fill(0x80)).subarray(0, 5)), [0x30, 70, 0x02, 33, 0x00])
+    assert.deepStrictEqual(
+      Array.from(Der.signatureToDer(new Uint8Array(64).fill(0x80)).subarray(0, 5)),
+      [0x30, 70, 0x02, 33, 0x00]
+    )
   })
 
   it("rejects what is not a DER signature", () => {
@@ -69,7 +72,14 @@ describe("Der", () => {
 })
 
 describe("verify", () => {
-  const claims: Jwt.Claims = { iss: "nRF9160.d", jti: "nRF9160.f.00", iat: 1000, exp: 1300, sub: "dev", aud: "urn:server" }
+  const claims: Jwt.Claims = {
+    iss: "nRF9160.d",
+    jti: "nRF9160.f.00",
+    iat: 1000,
+    exp: 1300,
+    sub: "dev",
+    aud: "urn:server"
+  }
   const token = signNoble(claims)
 
   it("returns the header and claims", () => {
@@ -94,11 +104,19 @@ describe("verify", () => {
   it("BadSignature for another key and for tampered header, payload or signature", () => {
     assert.strictEqual(err(Verify.verify(token, other.publicKey))._tag, "BadSignature")
     const [h, p, s] = token.split(".") as [string, string, string]
-    const tamperedPayload = Base64Url.encode(utf8(new TextDecoder().decode(ok(Base64Url.decode(p))).replace("dev", "deW")))
-    const tamperedHeader = Base64Url.encode(utf8(new TextDecoder().decode(ok(Base64Url.decode(h))).replace('"JWT"', '"JWS"')))
+    const tamperedPayload = Base64Url.encode(
+      utf8(new TextDecoder().decode(ok(Base64Url.decode(p))).replace("dev", "deW"))
+    )
+    const tamperedHeader = Base64Url.encode(
+      utf8(new TextDecoder().decode(ok(Base64Url.decode(h))).replace('"JWT"', '"JWS"'))
+    )
     const signature = ok(Base64Url.decode(s))
-    signature[5] ^= 0x40
-    for (const bad of [`${tamperedHeader}.${p}.${s}`, `${h}.${tamperedPayload}.${s}`, `${h}.${p}.${Base64Url.encode(signature)}`]) {
+    signature[5] = signature[5]! ^ 0x40
+    for (const bad of [
+      `${tamperedHeader}.${p}.${s}`,
+      `${h}.${tamperedPayload}.${s}`,
+      `${h}.${p}.${Base64Url.encode(signature)}`
+    ]) {
       assert.strictEqual(err(Verify.verify(bad, key.publicKey))._tag, "BadSignature")
     }
     const short = Base64Url.encode(ok(Base64Url.decode(s)).subarray(0, 32))
@@ -154,8 +172,14 @@ describe("verify", () => {
 
   it("InvalidClaim for registered claims of the wrong type", () => {
     assert.strictEqual(err(Verify.verify(craft({ alg: "ES256" }, { exp: "soon" }), key.publicKey))._tag, "InvalidClaim")
-    assert.strictEqual(err(Verify.verify(craft({ alg: "ES256" }, { aud: 5 }), key.publicKey, { audience: "5" }))._tag, "InvalidClaim")
-    assert.strictEqual(err(Verify.verify(craft({ alg: "ES256" }, { sub: 5 }), key.publicKey, { subject: "5" }))._tag, "InvalidClaim")
+    assert.strictEqual(
+      err(Verify.verify(craft({ alg: "ES256" }, { aud: 5 }), key.publicKey, { audience: "5" }))._tag,
+      "InvalidClaim"
+    )
+    assert.strictEqual(
+      err(Verify.verify(craft({ alg: "ES256" }, { sub: 5 }), key.publicKey, { subject: "5" }))._tag,
+      "InvalidClaim"
+    )
   })
 
   it.effect("verifyNow reads the time from Clock (TestClock)", () =>

@@ -12,7 +12,7 @@ export const hex = (text: string): Uint8Array => {
 
 export const toHex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
 
-export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
+export const utf8 = (text: string): Uint8Array<ArrayBuffer> => new TextEncoder().encode(text)
 
 /** The success of a Result, or a thrown error naming the failure (tests only). */
 export const ok = <A, E>(result: Result.Result<A, E>): A => {

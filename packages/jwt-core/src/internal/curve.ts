@@ -41,7 +41,10 @@ export const publicPoint = (scalar: Uint8Array): Uint8Array => p256.getPublicKey
  * the bytes are not a point on the curve.
  */
 export const normalisePoint = (bytes: Uint8Array): Uint8Array | undefined => {
-  if (!(bytes.length === 65 && bytes[0] === 0x04) && !(bytes.length === 33 && (bytes[0] === 0x02 || bytes[0] === 0x03))) {
+  if (
+    !(bytes.length === 65 && bytes[0] === 0x04) &&
+    !(bytes.length === 33 && (bytes[0] === 0x02 || bytes[0] === 0x03))
+  ) {
     return undefined
   }
   try {

@@ -73,7 +73,8 @@ export const scheme = (info: EncryptedPrivateKeyInfo): Result.Result<Pbes2Scheme
   if (aesKeyLength === undefined) {
     return unsupported(`cipher ${encryptionScheme.algorithm} is not supported (only AES-128/192/256-CBC)`)
   }
-  if (keyLength !== undefined && keyLength !== aesKeyLength) return malformed("PBKDF2 key length does not fit the cipher")
+  if (keyLength !== undefined && keyLength !== aesKeyLength)
+    return malformed("PBKDF2 key length does not fit the cipher")
   const ivDer = encryptionScheme.parameters
   const iv = ivDer ? parseDer(ivDer, OctetString) : Result.fail(undefined)
   if (Result.isFailure(iv) || iv.success.byteLength !== 16) return malformed("AES-CBC IV is missing or not 16 bytes")
@@ -85,7 +86,10 @@ export const scheme = (info: EncryptedPrivateKeyInfo): Result.Result<Pbes2Scheme
   }
   return Result.succeed({
     decrypt: (password) => {
-      const key = pbkdf2(hash, new TextEncoder().encode(password), saltBytes, { c: iterationCount, dkLen: aesKeyLength })
+      const key = pbkdf2(hash, new TextEncoder().encode(password), saltBytes, {
+        c: iterationCount,
+        dkLen: aesKeyLength
+      })
       try {
         // PKCS#7 padding is checked by the cipher; a wrong password fails here about 255 times in 256.
         return Result.succeed(cbc(key, ivBytes).decrypt(ciphertext))
