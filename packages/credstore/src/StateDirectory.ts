@@ -10,6 +10,7 @@
  *   (written to a private file, then hard-linked to `lock`, which fails if `lock` exists). A lock whose process
  *   is no longer alive (killed, crashed) is stale and is taken over. Two processes taking over the same stale
  *   lock at the very same moment could both succeed; outside that window a second owner is refused.
+ *   Candidate files (`lock.<pid>.<nonce>`) left by processes killed while locking are removed by the next owner.
  *
  * These functions use the platform's `FileSystem` service (`@effect/platform-node`'s `NodeFileSystem` on Node,
  * Deno and Bun). The directory fsync opens the directory read-only and syncs that handle (POSIX).
@@ -179,6 +180,15 @@ export const acquire = (
       .writeFileString(candidate, token, { flag: "wx", mode: 0o600 })
       .pipe(Effect.mapError(failure("writing", candidate)))
     yield* Effect.ensuring(take(3), Effect.ignore(fs.remove(candidate, { force: true })))
+
+    // A process killed while locking leaves its candidate file behind; tidy those of dead processes.
+    const names = yield* Effect.orElseSucceed(fs.readDirectory(directory), (): Array<string> => [])
+    for (const name of names) {
+      const pidOf = /^lock\.([1-9][0-9]*)\.[0-9a-z]+$/.exec(name)?.[1]
+      if (pidOf !== undefined && !(yield* isAlive(Number(pidOf)))) {
+        yield* Effect.ignore(fs.remove(paths.join(directory, name), { force: true }))
+      }
+    }
 
     // Remove the lock only while it is still ours.
     yield* Effect.addFinalizer(() =>

@@ -156,6 +156,16 @@ describe("FileStore", () => {
     })
   )
 
+  it.live("lock candidates left by dead processes are removed, those of live ones kept", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      writeFileSync(join(dir, "lock.2147483646.abc"), "2147483646\nabc\n")
+      writeFileSync(join(dir, `lock.${process.pid}.zzz`), `${process.pid}\nzzz\n`)
+      yield* withStore(dir, () => Effect.void)
+      assert.deepStrictEqual(readdirSync(dir), [`lock.${process.pid}.zzz`])
+    })
+  )
+
   it.live("a lock file without a pid is reported, not removed", () =>
     Effect.gen(function* () {
       const dir = yield* tempDir
