@@ -54,7 +54,10 @@ await runTable(
       { name: "native signer (node:crypto), Jwt.sign", run: withService(Signer.fromSync(Signer.native)) },
       {
         name: "native signer (WebCrypto), Jwt.sign",
-        run: () => Effect.runPromise(Jwt.sign(claims(), key).pipe(Effect.provideService(Signer.Signer, Signer.fromAsync(webCrypto))))
+        run: () =>
+          Effect.runPromise(
+            Jwt.sign(claims(), key).pipe(Effect.provideService(Signer.Signer, Signer.fromAsync(webCrypto)))
+          )
       },
       {
         name: "jose SignJWT, imported CryptoKey",

@@ -85,7 +85,9 @@ const nativeEncode = ((): NativeEncode | undefined => {
     const toBase64 = proto.toBase64
     return (bytes) => toBase64.call(bytes, { alphabet: "base64url", omitPadding: true })
   }
-  type BufferLike = { from: (buffer: ArrayBufferLike, offset: number, length: number) => { toString: (enc: string) => string } }
+  type BufferLike = {
+    from: (buffer: ArrayBufferLike, offset: number, length: number) => { toString: (enc: string) => string }
+  }
   const buffer = (globalThis as { Buffer?: BufferLike }).Buffer
   if (typeof buffer?.from === "function") {
     return (bytes) => buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url")

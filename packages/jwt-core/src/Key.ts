@@ -191,7 +191,7 @@ const scalarOf = (key: PrivateKey): Uint8Array => scalars.get(key) ?? new Uint8A
 
 const makePublicKey = (point: Uint8Array): PublicKey => Object.freeze({ _tag: "PublicKey" as const, point })
 
-// `scalar` must be valid (checked by every caller).
+// `scalarBytes` must be a valid scalar (every caller checks).
 const makePrivateKey = (scalarBytes: Uint8Array): PrivateKey => {
   const own = Uint8Array.from(scalarBytes)
   const key: PrivateKey = Object.freeze(

@@ -63,7 +63,7 @@ export interface AsyncSigner {
   readonly sign: (key: PrivateKey, message: Uint8Array) => Promise<Result.Result<Uint8Array, SignError>>
 }
 
-const notAKey = new SignError({ reason: "the key was not made by Key (parse, generate or fromScalar it first)" })
+const notAKey = () => new SignError({ reason: "the key was not made by Key (parse, generate or fromScalar it first)" })
 
 // ---------------------------------------------------------------------------------------------------------------
 // noble
@@ -118,7 +118,7 @@ export const makeNoble = (options?: NobleOptions): NobleSigner => {
     warm,
     sign: (key, message) => {
       const secret = scalarOf(key)
-      if (secret === undefined) return Result.fail(notAKey)
+      if (secret === undefined) return Result.fail(notAKey())
       try {
         // Plain RFC 6979 (no low-S normalisation), like the modem: about half the signatures are high-S, so
         // verifiers that would reject a real device's token reject ours too.
@@ -184,7 +184,7 @@ const makeNodeSigner = (crypto: NodeCryptoModule): SyncSigner => {
         let keyObject = keyObjects.get(key)
         if (keyObject === undefined) {
           const secret = scalarOf(key)
-          if (secret === undefined) return Result.fail(notAKey)
+          if (secret === undefined) return Result.fail(notAKey())
           keyObject = crypto.createPrivateKey({ key: jwkOf(key, secret), format: "jwk" })
           keyObjects.set(key, keyObject)
         }
@@ -234,7 +234,7 @@ export const makeWebCrypto = (): AsyncSigner => {
         let cryptoKey = cryptoKeys.get(key)
         if (cryptoKey === undefined) {
           const secret = scalarOf(key)
-          if (secret === undefined) return Result.fail(notAKey)
+          if (secret === undefined) return Result.fail(notAKey())
           cryptoKey = subtle.importKey("jwk", jwkOf(key, secret), algorithm, false, ["sign"])
           cryptoKeys.set(key, cryptoKey)
         }

@@ -116,6 +116,34 @@ beforeAll(() => {
   run("pkcs8", "-topk8", "-v2", "des3", "-in", "sec1.pem", "-passout", pass, "-out", "enc-des3.pem")
   run("pkcs8", "-topk8", "-scrypt", "-in", "sec1.pem", "-passout", pass, "-out", "enc-scrypt.pem")
   run("pkcs8", "-topk8", "-v1", "PBE-SHA1-3DES", "-in", "sec1.pem", "-passout", pass, "-out", "enc-pbes1.pem")
+  run(
+    "pkcs8",
+    "-topk8",
+    "-v2",
+    "aes-256-cbc",
+    "-iter",
+    "1000001",
+    "-in",
+    "sec1.pem",
+    "-passout",
+    pass,
+    "-out",
+    "enc-many-iterations.pem"
+  )
+  run(
+    "pkcs8",
+    "-topk8",
+    "-v2",
+    "aes-256-cbc",
+    "-iter",
+    "1",
+    "-in",
+    "sec1.pem",
+    "-passout",
+    pass,
+    "-out",
+    "enc-one-iteration.pem"
+  )
 })
 
 afterAll(() => dir?.remove())
@@ -134,7 +162,8 @@ const PRIVATE_FORMS = [
   "enc-aes128.pem",
   "enc-aes128-sha1.pem",
   "enc-aes256.der",
-  "enc-crlf.pem"
+  "enc-crlf.pem",
+  "enc-one-iteration.pem"
 ]
 
 const load = (name: string): string | Uint8Array =>
@@ -291,8 +320,14 @@ describe("keys that must be refused", () => {
     assert.strictEqual(err(Key.parsePublicKey(dir.text("rsa-pub.pem")))._tag, "UnsupportedKeyType")
   })
 
-  it("legacy PEM encryption, PBES1, scrypt and 3DES are UnsupportedEncryption", () => {
-    for (const name of ["legacy-encrypted.pem", "enc-des3.pem", "enc-scrypt.pem", "enc-pbes1.pem"]) {
+  it("legacy PEM encryption, PBES1, scrypt, 3DES and over 1,000,000 iterations are UnsupportedEncryption", () => {
+    for (const name of [
+      "legacy-encrypted.pem",
+      "enc-des3.pem",
+      "enc-scrypt.pem",
+      "enc-pbes1.pem",
+      "enc-many-iterations.pem"
+    ]) {
       assert.strictEqual(
         err(Key.parsePrivateKey(dir.text(name), { password: PASSWORD }))._tag,
         "UnsupportedEncryption",

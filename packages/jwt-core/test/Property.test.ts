@@ -134,7 +134,10 @@ describe("Base64Url properties", () => {
         assert.deepStrictEqual(ok(Base64Url.decodeBase64(Base64Url.encodeBase64(bytes))), bytes)
         assert.strictEqual(Base64Url.encodeBase64(bytes), btoa(String.fromCharCode(...bytes)))
         assert.strictEqual(encoded, Base64Url.encodePortable(bytes))
-        assert.strictEqual(encoded, Base64Url.encodeBase64(bytes).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", ""))
+        assert.strictEqual(
+          encoded,
+          Base64Url.encodeBase64(bytes).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "")
+        )
       })
     )
   })

@@ -113,6 +113,8 @@ describe("layers", () => {
       assert.strictEqual(a.name, "noble")
       assert.strictEqual(a.token, b.token)
       ok(Verify.verify(a.token, a.key.publicKey))
+      const narrow = yield* signWith(Signer.layerNobleWith({ precomputeWindow: 4 }))
+      assert.strictEqual(narrow.token, a.token)
     })
   )
 
