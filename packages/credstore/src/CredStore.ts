@@ -29,6 +29,7 @@ import {
   ClientPrivateKey,
   type Credential,
   type CredentialType,
+  EndorsementPrivateKey,
   type Entry,
   isCredentialType,
   isModemOwnedSecTag,
@@ -72,6 +73,11 @@ export interface WriteInput {
   readonly content: string
   readonly password?: string
   readonly overwrite?: boolean
+  /**
+   * The modem itself stores a key it generated (`%KEYGEN` of an endorsement key): type 8 is then accepted at a
+   * user sec_tag. Hosts never set this; over AT, types 6..11 stay modem-owned.
+   */
+  readonly generatedByModem?: boolean
 }
 
 /**
@@ -284,7 +290,8 @@ export const make = (config: Config): Effect.Effect<CredStore["Service"], Storag
           const { secTag, content } = input
           const type = yield* checkPair(secTag, input.type)
           yield* checkUserTag(secTag, type)
-          yield* checkWritableType(secTag, type)
+          if (!(input.generatedByModem === true && type === EndorsementPrivateKey))
+            yield* checkWritableType(secTag, type)
           if (content === "") {
             return yield* new InvalidParameter({ parameter: "content", secTag, type, reason: "content is empty" })
           }

@@ -21,15 +21,16 @@ import type { StorageError } from "./CredStoreError.ts"
 export const CURRENT_VERSION = 1 as const
 
 /**
- * One user credential in a snapshot. Only user entries (tags `0..2147483647`, types `0..5`) are stored:
- * modem-owned entries come from the store's configuration.
+ * One credential in a snapshot. Only entries at user tags (`0..2147483647`) are stored, of the user types
+ * `0..5` or an endorsement key (type 8) the modem generated there; other modem-owned entries come from the
+ * store's configuration.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const SnapshotEntry = Schema.Struct({
   secTag: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: MAX_USER_SEC_TAG })),
-  type: Schema.Literals([0, 1, 2, 3, 4, 5]),
+  type: Schema.Literals([0, 1, 2, 3, 4, 5, 8]),
   content: Schema.String.check(Schema.isMinLength(1)),
   password: Schema.optionalKey(Schema.String.check(Schema.isMinLength(1), Schema.isMaxLength(32)))
 })

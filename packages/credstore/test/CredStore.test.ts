@@ -86,6 +86,27 @@ describe("CredStore", () => {
     })
   )
 
+  it.effect("stores an endorsement key (type 8) only when the modem generated it; hosts cannot touch it", () =>
+    Effect.gen(function* () {
+      const storage = yield* CredentialStorage.CredentialStorage
+      const store = yield* CredStore.make(roomy)
+      assert.strictEqual(yield* tagOf(store.write({ secTag: 9, type: 8, content: "key" })), "NoAccess")
+      const entry = yield* store.write({ secTag: 9, type: 8, content: "key", generatedByModem: true })
+      assert.deepStrictEqual(pairs(yield* store.list({ secTag: 9 })), [[9, 8]])
+      assert.strictEqual((yield* store.secret(9, 8)).content, "key")
+      assert.strictEqual(yield* tagOf(store.read(9, 8)), "NoAccess")
+      assert.strictEqual(yield* tagOf(store.delete(9, 8)), "NoAccess")
+      // other modem-owned types stay refused even from the modem, and the key persists
+      assert.strictEqual(
+        yield* tagOf(store.write({ secTag: 9, type: 6, content: "x", generatedByModem: true })),
+        "NoAccess"
+      )
+      assert.deepStrictEqual((yield* storage.load).entries, [{ secTag: 9, type: 8, content: "key" }])
+      const reopened = yield* CredStore.make(roomy)
+      assert.deepStrictEqual(yield* reopened.list({ secTag: 9 }), [entry])
+    }).pipe(Effect.provide(CredentialStorage.layerMemory()))
+  )
+
   it.effect("write checks come in the documented order", () =>
     Effect.gen(function* () {
       const store = yield* makeStore({ ...roomy, modemOwned })

@@ -32,7 +32,15 @@ const keyFor = (env: Env, secTag: number, keyType: number) =>
     if (existing.length > 0 && !env.profile.keygenOverwrites)
       return yield* new AlreadyExists({ reason: `a key already exists at ${secTag},${keyType}` })
     const key = Key.generatePrivateKey(env.entropy.bytesSync)
-    yield* Effect.mapError(env.credentials.write({ secTag, type: keyType, content: Key.pkcs8Pem(key) }), fromCredStore)
+    yield* Effect.mapError(
+      env.credentials.write({
+        secTag,
+        type: keyType,
+        content: Key.pkcs8Pem(key),
+        generatedByModem: keyType === ENDORSEMENT_KEY
+      }),
+      fromCredStore
+    )
     return key
   })
 
