@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/**
+ * The `atmodem` executable.
+ *
+ * @since 0.1.0
+ */
+import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import { Cause, Effect, Exit, Layer } from "effect"
+import * as Cli from "./Cli.ts"
+import * as ExitCode from "./ExitCode.ts"
+import * as Io from "./Io.ts"
+
+// `atmodem … | head` closes stdout early: that is not an error.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(ExitCode.OK)
+  })
+
+const program = Cli.run(process.argv.slice(2)).pipe(Effect.provide(Layer.mergeAll(NodeServices.layer, Io.layerProcess)))
+
+NodeRuntime.runMain(program, {
+  disableErrorReporting: true,
+  teardown: (exit) => {
+    const code = Exit.isSuccess(exit)
+      ? (exit.value as number)
+      : Cause.hasInterruptsOnly(exit.cause)
+        ? ExitCode.INTERRUPTED
+        : ExitCode.INTERNAL
+    // Exit once what was printed is flushed, even if a handle (a serial port, a socket) is still open.
+    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)))
+  }
+})

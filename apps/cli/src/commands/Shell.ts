@@ -1,0 +1,141 @@
+/**
+ * `atmodem shell`: an interactive AT terminal. Lines are edited with the usual keys and kept in a history
+ * (`$ATMODEM_HISTORY`, default `~/.atmodem_history`) when stdin is a terminal; each answer is printed with its
+ * final result and the meaning of a CME code. A command that gets no answer in time is reported and the
+ * connection is opened again; a connection that is lost ends the shell (exit 3). Piped input runs line by line.
+ */
+import { writeFile } from "node:fs"
+import * as readline from "node:readline"
+import { Effect, Exit, FileSystem, Scope, Stream } from "effect"
+import { Command } from "effect/cli"
+import * as Connection from "../Connection.ts"
+import * as ExitCode from "../ExitCode.ts"
+import { UsageError } from "../Failure.ts"
+import { IoService } from "../Io.ts"
+import { OutputService } from "../Output.ts"
+import * as Root from "../Root.ts"
+import { formatResponse, normalize, rawFlag } from "./At.ts"
+
+const HISTORY_SIZE = 1000
+
+/** Where the history is kept: `$ATMODEM_HISTORY`, else `~/.atmodem_history`; none without a home. */
+export const historyPath = (env: Readonly<Record<string, string | undefined>>): string | undefined => {
+  const explicit = env.ATMODEM_HISTORY
+  if (explicit !== undefined) return explicit === "" ? undefined : explicit
+  const home = env.HOME ?? env.USERPROFILE
+  return home === undefined || home === "" ? undefined : `${home}/.atmodem_history`
+}
+
+const loadHistory = (path: string | undefined) =>
+  Effect.gen(function* () {
+    if (path === undefined) return []
+    const fs = yield* FileSystem.FileSystem
+    const text = yield* fs.readFileString(path).pipe(Effect.orElseSucceed(() => ""))
+    // readline keeps the newest entry first; the file keeps the oldest first.
+    return text
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .reverse()
+      .slice(0, HISTORY_SIZE)
+  })
+
+const isQuit = (line: string) => /^(exit|quit|\.exit|\.quit)$/i.test(line)
+
+const run = (raw: boolean) =>
+  Effect.gen(function* () {
+    const flags = yield* Root.command
+    if (flags.json) return yield* new UsageError({ reason: "shell is interactive: --json is not available" })
+    const settings = yield* Root.settings
+    const io = yield* IoService
+    const output = yield* OutputService
+    const interactive = io.stdinIsTTY
+    const path = interactive ? historyPath(io.env) : undefined
+
+    let current: { readonly scope: Scope.Closeable; readonly connection: Connection.Connection } | undefined
+    let seenUnsolicited = 0
+    const connect = Effect.gen(function* () {
+      if (current !== undefined) return current.connection
+      const scope = yield* Scope.make()
+      const connection = yield* Connection.open(settings.target, settings.connection).pipe(
+        Scope.provide(scope),
+        Effect.tap((connection) => (raw ? Effect.void : Effect.asVoid(connection.send("AT+CMEE=1")))),
+        Effect.onError(() => Scope.close(scope, Exit.void))
+      )
+      current = { scope, connection }
+      seenUnsolicited = 0
+      return connection
+    })
+    const disconnect = Effect.suspend(() => {
+      const open = current
+      current = undefined
+      return open === undefined ? Effect.void : Scope.close(open.scope, Exit.void)
+    })
+
+    const first = yield* output.status(
+      `connecting to ${settings.target._tag === "Sim" ? "the simulator" : "the modem"}`,
+      connect
+    )
+    if (interactive)
+      yield* output.err(`connected to ${first.description}; type AT commands, "exit" or Ctrl-D to leave\n`)
+
+    const rl = readline.createInterface({
+      input: io.stdin,
+      output: io.stdout,
+      terminal: interactive,
+      history: yield* loadHistory(path),
+      historySize: HISTORY_SIZE,
+      removeHistoryDuplicates: true,
+      prompt: "AT> "
+    })
+    if (path !== undefined)
+      rl.on("history", (history: Array<string>) =>
+        writeFile(path, `${[...history].reverse().join("\n")}\n`, { mode: 0o600 }, () => {})
+      )
+    rl.on("SIGINT", () => rl.close())
+    yield* Effect.addFinalizer(() =>
+      Effect.andThen(
+        Effect.sync(() => rl.close()),
+        disconnect
+      )
+    )
+
+    const prompt = Effect.sync(() => {
+      if (interactive) rl.prompt()
+    })
+
+    const handle = (input: string) =>
+      Effect.gen(function* () {
+        const line = normalize(input)
+        const connection = yield* connect
+        const response = yield* connection.send(line)
+        yield* output.out(`${formatResponse(response)}\n`)
+        const unsolicited = yield* connection.unsolicited
+        for (const extra of unsolicited.slice(seenUnsolicited)) yield* output.out(`${extra}\n`)
+        seenUnsolicited = unsolicited.length
+      }).pipe(
+        Effect.catchTag("Timeout", (error) =>
+          Effect.andThen(output.err(`error: ${error.reason}; opening the connection again\n`), disconnect)
+        )
+      )
+
+    yield* prompt
+    const ended = yield* Stream.fromAsyncIterable(
+      rl,
+      (error) => new UsageError({ reason: `cannot read input: ${String(error)}` })
+    ).pipe(
+      Stream.map((line) => line.trim()),
+      Stream.takeWhile((line) => !isQuit(line)),
+      Stream.runForEach((line) => (line === "" ? prompt : Effect.andThen(handle(line), prompt))),
+      Effect.as(ExitCode.OK),
+      Effect.catchTag("ConnectionFailed", (error) =>
+        Effect.as(output.err(`error: ${error.reason}\n`), ExitCode.CONNECTION)
+      )
+    )
+    yield* output.setExitCode(ended)
+  }).pipe(Effect.scoped)
+
+export const command = Command.make("shell", { raw: rawFlag }, ({ raw }) => run(raw)).pipe(
+  Command.withDescription(
+    "An interactive AT terminal with line editing and history; prints every final result and CME code with its meaning."
+  )
+)
