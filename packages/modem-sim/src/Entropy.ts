@@ -18,9 +18,25 @@ export class Entropy extends Context.Service<
   }
 >()("@atmodem/modem-sim/Entropy") {}
 
-/** The platform's cryptographically secure generator (`crypto.getRandomValues`). */
+/**
+ * The platform's cryptographically secure generator (`crypto.getRandomValues`), drawn 4 KiB at a time: one
+ * call per token nonce would cost more than building the rest of the token.
+ */
 export const secure: Entropy["Service"] = (() => {
-  const bytesSync = (length: number) => globalThis.crypto.getRandomValues(new Uint8Array(length))
+  const POOL = 4096
+  let pool = new Uint8Array(0)
+  let offset = 0
+  const bytesSync = (length: number) => {
+    if (length > POOL) return globalThis.crypto.getRandomValues(new Uint8Array(length))
+    if (offset + length > pool.length) {
+      // getRandomValues fills at most 65536 bytes per call; a fresh buffer each time, so handed-out bytes stay put
+      pool = globalThis.crypto.getRandomValues(new Uint8Array(POOL))
+      offset = 0
+    }
+    const out = pool.slice(offset, offset + length)
+    offset += length
+    return out
+  }
   return { bytes: (length) => Effect.sync(() => bytesSync(length)), bytesSync }
 })()
 

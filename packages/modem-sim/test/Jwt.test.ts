@@ -85,6 +85,18 @@ describe("%JWT", () => {
     }).pipe(Effect.provide(testModem()))
   )
 
+  it.effect("limits subject and audience to 256 UTF-8 bytes (525 beyond)", () =>
+    Effect.gen(function* () {
+      yield* send("AT+CMEE=1")
+      assert.match(yield* send(`AT%JWT=0,0,"${"é".repeat(128)}"`), /^%JWT: /)
+      assert.strictEqual(yield* send(`AT%JWT=0,0,"${"é".repeat(128)}a"`), "+CME ERROR: 525\r\n")
+      assert.match(yield* send(`AT%JWT=0,0,"","${"😀".repeat(64)}"`), /^%JWT: /)
+      assert.strictEqual(yield* send(`AT%JWT=0,0,"","${"😀".repeat(64)}a"`), "+CME ERROR: 525\r\n")
+      assert.match(yield* send(`AT%JWT=0,0,"${"€".repeat(85)}a"`), /^%JWT: /)
+      assert.strictEqual(yield* send(`AT%JWT=0,0,"${"€".repeat(85)}ab"`), "+CME ERROR: 525\r\n")
+    }).pipe(Effect.provide(testModem()))
+  )
+
   it.effect("makes a fresh nonce per token", () =>
     Effect.gen(function* () {
       const jti = (response: string) => JSON.parse(text(segments(quoted(response, "%JWT: "))[1])).jti as string

@@ -4,7 +4,7 @@
  * parameters, the key and the clock.
  */
 import { Jwt, Signer } from "@atmodem/jwt-core"
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js"
+import { bytesToHex } from "@noble/hashes/utils.js"
 import { Effect, Result } from "effect"
 import { fromCredStore, IncorrectParameters, JwtCreationFailed, NoAccess } from "../CmeError.ts"
 import type { CommandSpec, Handler } from "../internal/CommandSpec.ts"
@@ -24,6 +24,18 @@ const storedKey = (env: Env, secTag: number, keyType: number) =>
 
 const MAX_EXP_DELTA = 2 ** 31 - 1
 
+/** UTF-8 byte length without encoding the string. */
+const utf8Length = (text: string): number => {
+  let bytes = text.length
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    // a surrogate pair is 2 units and 4 bytes: +1 for each unit; other units above 0x7ff are 3 bytes
+    if (c >= 0x800 && (c < 0xd800 || c > 0xdfff)) bytes += 2
+    else if (c >= 0x80) bytes += 1
+  }
+  return bytes
+}
+
 const createToken: Handler = (params, env) =>
   Effect.gen(function* () {
     yield* Params.atMost(params, 6, "%JWT")
@@ -38,7 +50,7 @@ const createToken: Handler = (params, env) =>
     if (keyType !== undefined && keyType !== 2 && !(keyType === 8 && env.profile.endorsementKey))
       return yield* new IncorrectParameters({ reason: `key_type ${keyType} cannot sign a JWT on this modem` })
     for (const claim of [subject, audience])
-      if (claim !== undefined && utf8ToBytes(claim).length > env.profile.jwtMaxClaimBytes)
+      if (claim !== undefined && utf8Length(claim) > env.profile.jwtMaxClaimBytes)
         return yield* new JwtCreationFailed({ reason: `claims are limited to ${env.profile.jwtMaxClaimBytes} bytes` })
 
     // sec_tag 0 means "not given" (as the SDK sends it): the device identity key signs.
