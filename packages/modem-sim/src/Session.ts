@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 import { Framer, ResponseWriter } from "@atmodem/at-protocol"
+import { concatBytes } from "@noble/hashes/utils.js"
 import { Effect } from "effect"
 import type { Modem } from "./Modem.ts"
 
@@ -38,14 +39,7 @@ export const make = (modem: Modem): Session => {
       Effect.gen(function* () {
         const parts: Array<Uint8Array> = []
         yield* feed(chunk, (response) => Effect.sync(() => void parts.push(response)))
-        if (parts.length === 1) return parts[0]!
-        const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-        let offset = 0
-        for (const part of parts) {
-          out.set(part, offset)
-          offset += part.length
-        }
-        return out
+        return parts.length === 1 ? parts[0]! : concatBytes(...parts)
       })
   }
 }
