@@ -59,6 +59,8 @@ export class CommandRejected extends Data.TaggedError("CommandRejected")<{
   readonly doing?: string | undefined
 }> {
   override get message() {
+    // Bun reads `message` while the error is being constructed, before the fields are set.
+    if (this.final === undefined) return "the modem answered with an error"
     const answer = Cme.describeFinal(this.final)
     const hint =
       this.final._tag === "Error" ? " (a plain ERROR: bad syntax, an unknown command, or +CMEE=0 hiding the code)" : ""

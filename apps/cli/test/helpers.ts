@@ -97,7 +97,7 @@ export const tempDir: Effect.Effect<string, never, Scope.Scope> = Effect.acquire
 )
 
 /** How a fake peer behaves once a client connects. */
-export type Behaviour = "silent" | "garbage-lines" | "binary" | "half-line" | "close" | "echo-ok-late"
+export type Behaviour = "silent" | "garbage-lines" | "binary" | "half-line" | "close" | "ok-to-everything"
 
 /** A TCP server that is not a modem; returns its `tcp://` URL. */
 export const fakePeer = (behaviour: Behaviour): Effect.Effect<string, never, Scope.Scope> =>
@@ -108,8 +108,16 @@ export const fakePeer = (behaviour: Behaviour): Effect.Effect<string, never, Sco
         sockets.add(socket)
         socket.on("error", () => {})
         socket.on("close", () => sockets.delete(socket))
-        socket.on("data", () => {
+        let pending = ""
+        socket.on("data", (chunk: Buffer) => {
           switch (behaviour) {
+            case "ok-to-everything": {
+              pending += chunk.toString("latin1")
+              const lines = pending.split(/\r\n|\r|\n/)
+              pending = lines.pop() ?? ""
+              for (const line of lines) if (line.trim() !== "") socket.write("OK\r\n")
+              break
+            }
             case "garbage-lines":
               socket.write("hello there\r\nthis is not a modem\r\n")
               break
