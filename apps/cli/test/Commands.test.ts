@@ -197,6 +197,37 @@ for (const transport of transports) {
       })
     )
 
+    it.live("creds write --password: an encrypted key signs tokens; the password is never printed", () =>
+      Effect.gen(function* () {
+        const port = yield* transport.start("password")
+        const dir = yield* tempDir
+        const plain = path.join(dir, "plain.pem")
+        assert.strictEqual(
+          (yield* openssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", plain])).code,
+          0
+        )
+        const encrypted = yield* openssl([
+          "pkcs8",
+          "-topk8",
+          "-in",
+          plain,
+          "-v2",
+          "aes-256-cbc",
+          "-passout",
+          "pass:s3cret-pw"
+        ])
+        const keyFile = write(dir, "encrypted.pem", encrypted.stdout)
+        const args = ["creds", "write", "--tag", "9", "--type", "2", keyFile, "--password", "s3cret-pw"]
+        const run = yield* cli(port, args)
+        assert.strictEqual(run.code, 0, run.stderr)
+        const token = yield* cli(port, ["jwt", "--sec-tag", "9", "--verify", plain])
+        assert.strictEqual(token.code, 0, token.stderr)
+        const quoted = yield* cli(port, ["creds", "write", "--tag", "9", "--type", "2", keyFile, "--password", 'a"b'])
+        assert.strictEqual(quoted.code, 2)
+        for (const output of [run, token, quoted]) assert.notInclude(output.stdout + output.stderr, "s3cret-pw")
+      })
+    )
+
     it.live.skipIf(!transport.persistent)("creds write switches an online modem to +CFUN=4 and says so", () =>
       Effect.gen(function* () {
         const port = yield* transport.start("cfun")

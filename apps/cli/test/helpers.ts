@@ -31,10 +31,15 @@ const sink = () => {
   return { stream, text: () => Buffer.concat(chunks).toString("utf8") }
 }
 
-/** Runs `atmodem <args>` in this process; stdin is `stdin` (then ends), no terminal, no history file. */
+/** Runs `atmodem <args>` in this process; stdin is `stdin` (then ends); no terminal and no history unless asked. */
 export const runCli = (
   args: ReadonlyArray<string>,
-  options: { readonly stdin?: string; readonly env?: Record<string, string> } = {}
+  options: {
+    readonly stdin?: string
+    readonly env?: Record<string, string>
+    readonly stdinIsTTY?: boolean
+    readonly stderrIsTTY?: boolean
+  } = {}
 ): Effect.Effect<Run> =>
   Effect.gen(function* () {
     const stdin = new PassThrough()
@@ -46,8 +51,8 @@ export const runCli = (
       stdout: stdout.stream,
       stderr: stderr.stream,
       env: { ATMODEM_HISTORY: "", ...options.env },
-      stdinIsTTY: false,
-      stderrIsTTY: false
+      stdinIsTTY: options.stdinIsTTY ?? false,
+      stderrIsTTY: options.stderrIsTTY ?? false
     }
     const code = yield* Cli.run(args).pipe(Effect.provide(Layer.mergeAll(NodeServices.layer, Io.layer(io))))
     return { code, stdout: stdout.text(), stderr: stderr.text() }

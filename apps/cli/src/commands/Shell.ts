@@ -4,7 +4,6 @@
  * final result and the meaning of a CME code. A command that gets no answer in time is reported and the
  * connection is opened again; a connection that is lost ends the shell (exit 3). Piped input runs line by line.
  */
-import { writeFile } from "node:fs"
 import * as readline from "node:readline"
 import { Effect, Exit, FileSystem, Scope, Stream } from "effect"
 import { Command } from "effect/cli"
@@ -87,20 +86,28 @@ const run = (raw: boolean) =>
       removeHistoryDuplicates: true,
       prompt: "AT> "
     })
-    if (path !== undefined)
-      rl.on("history", (history: Array<string>) =>
-        writeFile(path, `${[...history].reverse().join("\n")}\n`, { mode: 0o600 }, () => {})
-      )
+    let history: ReadonlyArray<string> | undefined
+    let closed = false
+    rl.on("history", (latest: Array<string>) => {
+      history = [...latest]
+    })
+    rl.on("close", () => {
+      closed = true
+    })
     rl.on("SIGINT", () => rl.close())
+    const saveHistory = Effect.gen(function* () {
+      if (path === undefined || history === undefined) return
+      const fs = yield* FileSystem.FileSystem
+      // Oldest first, one command per line, readable by this user only (commands may carry secrets).
+      yield* fs.writeFileString(path, `${[...history].reverse().join("\n")}\n`, { mode: 0o600 }).pipe(Effect.ignore)
+    })
     yield* Effect.addFinalizer(() =>
-      Effect.andThen(
-        Effect.sync(() => rl.close()),
-        disconnect
-      )
+      Effect.sync(() => rl.close()).pipe(Effect.andThen(saveHistory), Effect.andThen(disconnect))
     )
 
+    // Input may end (and readline close) while an answer is awaited: then there is nothing to prompt for.
     const prompt = Effect.sync(() => {
-      if (interactive) rl.prompt()
+      if (interactive && !closed) rl.prompt()
     })
 
     const handle = (input: string) =>
