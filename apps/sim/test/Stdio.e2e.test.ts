@@ -36,10 +36,7 @@ describe("atmodem-sim --stdio (spawned, Node)", () => {
         input: "AT+CGMI\r\nAT+CGMM\r\nAT+CFUN?\r\n"
       })
       assert.strictEqual(result.status, 0, result.stderr)
-      assert.strictEqual(
-        result.stdout,
-        "Nordic Semiconductor ASA\r\nOK\r\nnRF9160-SICA\r\nOK\r\n+CFUN: 0\r\nOK\r\n"
-      )
+      assert.strictEqual(result.stdout, "Nordic Semiconductor ASA\r\nOK\r\nnRF9160-SICA\r\nOK\r\n+CFUN: 0\r\nOK\r\n")
       assert.include(result.stderr, "ready")
     })
   )

@@ -62,7 +62,10 @@ export const makeCa = (dir: string) =>
   })
 
 const pem = (label: string, der: Uint8Array) => {
-  const body = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n").trimEnd()
+  const body = Buffer.from(der)
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .trimEnd()
   return `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`
 }
 
@@ -146,10 +149,7 @@ export const provision = (
     assert.deepStrictEqual(read, [`%CMNG: ${tag},0,"${sha256Upper(caContent)}","${caContent}"`])
 
     // A token signed by the generated key, verified by jose against the CSR's public key.
-    const token = quotedValue(
-      (yield* client.command(`AT%JWT=0,3600,"sub-${tag}","aud-${tag}",${tag},2`))[0],
-      "%JWT"
-    )
+    const token = quotedValue((yield* client.command(`AT%JWT=0,3600,"sub-${tag}","aud-${tag}",${tag},2`))[0], "%JWT")
     const key = yield* Effect.promise(() => jose.importSPKI(csrPublicKeyPem, "ES256"))
     const { payload, protectedHeader } = yield* Effect.promise(() =>
       jose.jwtVerify(token, key, { subject: `sub-${tag}`, audience: `aud-${tag}` })

@@ -15,8 +15,14 @@ export const binSource = join(appDir, "src", "bin.ts")
 
 export type Runtime = "node" | "bun" | "deno" | { readonly executable: string }
 
-/** The workspace's own Bun and Deno (root devDependencies). */
-export const runtimeBinary = (name: "bun" | "deno") => join(repoRoot, "node_modules", ".bin", name)
+/**
+ * The workspace's own Bun and Deno executables (root devDependencies). Not the `node_modules/.bin` shims: those
+ * run the runtime as a child, so a signal sent to them would not reach the simulator.
+ */
+export const runtimeBinary = (name: "bun" | "deno") =>
+  name === "bun"
+    ? join(repoRoot, "node_modules", "bun", "bin", "bun.exe")
+    : join(repoRoot, "node_modules", "deno", "deno")
 
 /** The command that runs the simulator's sources under a runtime. */
 export const command = (runtime: Runtime, args: ReadonlyArray<string>): { file: string; args: Array<string> } => {
@@ -107,7 +113,9 @@ export const start = (
         settled = true
         clearTimeout(timer)
         resume(
-          Effect.fail(new SimError({ reason: `atmodem-sim exited (${code ?? signal}) before ready; stderr:\n${stderr}` }))
+          Effect.fail(
+            new SimError({ reason: `atmodem-sim exited (${code ?? signal}) before ready; stderr:\n${stderr}` })
+          )
         )
       })
       child.once("error", (error) => {
