@@ -113,6 +113,12 @@ for (const transport of transports) {
           jose.jwtVerify(token, joseKey, { subject: "device-1", audience: "cloud" })
         )
         assert.strictEqual(verified.protectedHeader.kid, Key.kid(identity))
+        // The offline commands take the simulator's token as they take jose's.
+        const offline = yield* runCli(["verify", token, "--key", identityPem, "--sub", "device-1", "--aud", "cloud"])
+        assert.strictEqual(offline.code, 0, offline.stderr)
+        const shown = json(yield* runCli(["--json", "decode", token]))
+        assert.deepStrictEqual(shown.claims, verified.payload)
+        assert.deepStrictEqual(shown.header, verified.protectedHeader)
         const decoded = yield* cli(port, ["jwt", "--decode", "--verify", identityPem, "--sub", "s"])
         assert.strictEqual(decoded.code, 0, decoded.stderr)
         assert.include(decoded.stdout, "claims\n  iss  nRF9160.")

@@ -33,9 +33,6 @@ export const report = <E, R>(effect: Effect.Effect<Report, E, R>) =>
     }
   })
 
-/** Whether `--json` was given. */
-export const json = Effect.map(Root.command, (flags) => flags.json)
-
 /**
  * Opens the modem given by the shared flags for the duration of `f`, with a spinner saying what is going on.
  * Unless `cmee` is false, `AT+CMEE=1` is sent first so that failures carry their CME code; it also proves the

@@ -33,10 +33,7 @@ export const requestLine = (request: Request): string => {
   if (request.secTag !== undefined)
     params.push(AtCommand.integer(request.secTag), AtCommand.integer(request.keyType ?? 2))
   while (params.length > 1 && params[params.length - 1]!._tag === "Empty") params.pop()
-  const command =
-    params.length === 1 && request.expiresIn === undefined
-      ? AtCommand.make("%JWT", "execute")
-      : AtCommand.make("%JWT", "set", params)
+  const command = params.length === 1 ? AtCommand.make("%JWT", "execute") : AtCommand.make("%JWT", "set", params)
   return CommandFormatter.formatLine([command], "")
 }
 
