@@ -14,7 +14,7 @@ import * as http from "node:http"
 import type { Modem } from "@atmodem/modem-sim"
 import { Channel, Server } from "@atmodem/transport"
 import { Cause, Effect, Queue, type Scope, Stream } from "effect"
-import { type WebSocket as WsSocket, WebSocketServer } from "ws"
+import { WebSocketServer, type WebSocket as WsSocket } from "ws"
 
 /**
  * @since 0.1.0

@@ -36,7 +36,9 @@ export class CommandFailed extends Data.TaggedError("CommandFailed")<{
   readonly response: Response
 }> {
   override get message() {
-    const final = this.response.final
+    // Bun reads `message` while the error is being built, before the fields are set.
+    const final = this.response?.final
+    if (final === undefined) return "command failed"
     const text = final._tag === "CmeError" || final._tag === "CmsError" ? `${final._tag} ${final.code}` : final._tag
     return `${this.line} answered ${text}`
   }
@@ -132,7 +134,9 @@ export const make = (channel: Channel, options: Options = {}): Effect.Effect<Cli
 
     const command = (line: string) =>
       Effect.flatMap(send(line), (response) =>
-        response.final._tag === "Ok" ? Effect.succeed(response.lines) : Effect.fail(new CommandFailed({ line, response }))
+        response.final._tag === "Ok"
+          ? Effect.succeed(response.lines)
+          : Effect.fail(new CommandFailed({ line, response }))
       )
 
     return { send, command, unsolicited: Effect.sync(() => [...unsolicited]) }

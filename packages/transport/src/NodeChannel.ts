@@ -87,6 +87,9 @@ export const fromStreams = (options: Options): Channel => {
             readable.pause()
             Effect.runFork(Queue.offer(queue, bytes).pipe(Effect.andThen(Effect.sync(() => readable.resume()))))
           }
+          // A stream destroyed with an error may not have emitted it yet: take it from `errored`.
+          const errored = (readable as { readonly errored?: unknown }).errored
+          if (failure === undefined && errored !== null && errored !== undefined) onError(errored)
           if (failure !== undefined) Queue.failCauseUnsafe(queue, Cause.fail(failure))
           else if (readable.readableEnded || readable.destroyed) end()
           readable.on("data", onData)
