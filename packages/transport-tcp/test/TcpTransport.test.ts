@@ -97,7 +97,10 @@ describe("TcpTransport", () => {
       yield* channel.write(Uint8Array.from([0x00, 0xff, 0xfe, 0x0d, 0x41, 0x54, 0x0d, 0x0a]))
       const received = yield* channel.incoming.pipe(
         Stream.map(decode),
-        Stream.scan(() => "", (all: string, text: string) => all + text),
+        Stream.scan(
+          () => "",
+          (all: string, text: string) => all + text
+        ),
         Stream.takeUntil((all) => all.includes("OK\r\n")),
         Stream.runLast
       )

@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import type { Client } from "@atmodem/transport"
+import type { Channel, Client } from "@atmodem/transport"
 import { assert } from "@effect/vitest"
 import { Effect } from "effect"
 import * as jose from "jose"
@@ -95,7 +95,7 @@ const kidOf = (spkiPem: string) => {
 export const provision = (
   client: Client.Client,
   options: { readonly tag: number; readonly ca: Ca; readonly chip?: string; readonly deviceUuid?: string }
-) =>
+): Effect.Effect<FlowResult, Channel.TransportError | Client.CommandFailed> =>
   Effect.gen(function* () {
     const { tag, ca } = options
     const chip = options.chip ?? "nRF9160"
@@ -162,7 +162,13 @@ export const provision = (
   })
 
 /** AT%JWT with the device identity key, verified by jose against the given public key. */
-export const defaultKeyJwt = (client: Client.Client, identityPublicKeyPem: string) =>
+export const defaultKeyJwt = (
+  client: Client.Client,
+  identityPublicKeyPem: string
+): Effect.Effect<
+  { readonly token: string; readonly payload: jose.JWTPayload },
+  Channel.TransportError | Client.CommandFailed
+> =>
   Effect.gen(function* () {
     const token = quotedValue((yield* client.command("AT%JWT"))[0], "%JWT")
     const key = yield* Effect.promise(() => jose.importSPKI(identityPublicKeyPem, "ES256"))
