@@ -7,7 +7,7 @@
  * Run: `pnpm bench` (in apps/sim).
  */
 import { spawn, spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -20,7 +20,8 @@ const bun = join(repoRoot, "node_modules", "bun", "bin", "bun.exe")
 const deno = join(repoRoot, "node_modules", "deno", "deno")
 const args = ["--stdio", "--ephemeral", "--seed", "bench"]
 
-const executable = join(mkdtempSync(join(tmpdir(), "atmodem-bench-")), "atmodem-sim")
+const workDir = mkdtempSync(join(tmpdir(), "atmodem-bench-"))
+const executable = join(workDir, "atmodem-sim")
 const built = spawnSync(
   bun,
   ["build", "--compile", "--minify", "--external", "serialport", bin, "--outfile", executable],
@@ -61,3 +62,4 @@ const results = await runTable(
   1500
 )
 for (const result of results) console.log(`${result.name}: ${(1000 / result.opsPerSecond).toFixed(0)} ms to first OK`)
+rmSync(workDir, { recursive: true, force: true })

@@ -1,16 +1,24 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Setup } from "@atmodem/modem-sim"
 import { Client } from "@atmodem/transport"
 import { StdioTransport } from "@atmodem/transport-stdio"
-import { assert, describe, it } from "@effect/vitest"
+import { afterAll, assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { Pty, SerialTransport } from "../src/index.ts"
 
 const modem = Setup.layerMemory({ seed: "serial-transport-test" })
-const tempDir = () => mkdtempSync(join(tmpdir(), "atmodem-serial-test-"))
+const made: Array<string> = []
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), "atmodem-serial-test-"))
+  made.push(dir)
+  return dir
+}
 
 /** socat is needed for every pseudo-terminal here: fail clearly when it is missing, never skip. */
 const requireSocat = Effect.sync(() => {

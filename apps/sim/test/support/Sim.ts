@@ -3,11 +3,12 @@
  * `ready` banner, learn its endpoints, stop it with a signal.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Data, Effect, type Scope } from "effect"
+import { afterAll } from "vitest"
 
 export const appDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..")
 export const repoRoot = join(appDir, "..", "..")
@@ -53,8 +54,18 @@ export interface Sim {
   readonly stop: (signal?: NodeJS.Signals) => Effect.Effect<number | null>
 }
 
-/** A fresh temporary directory (for state directories, pty links, files). */
-export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `atmodem-${prefix}-`))
+const made: Array<string> = []
+// Temporary directories go when the test file is done.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A fresh temporary directory (for state directories, pty links, files), removed when the tests end. */
+export const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), `atmodem-${prefix}-`))
+  made.push(dir)
+  return dir
+}
 
 const exitOf = (child: ChildProcess) =>
   Effect.callback<number | null>((resume) => {
