@@ -146,7 +146,6 @@ describe("robustness over TCP", () => {
         const after = yield* Client.make(yield* TcpTransport.connect({ port }))
         assert.deepStrictEqual(yield* after.command("AT+CGMI"), ["Nordic Semiconductor ASA"])
         assert.strictEqual(yield* sim.stop("SIGTERM"), 0)
-      }).pipe(Effect.scoped),
-    120_000
+      }).pipe(Effect.scoped)
   )
 })
