@@ -19,8 +19,8 @@ if (!existsSync(turbo)) {
   process.exit(1)
 }
 
-log("building the simulator (turbo run build --filter=@atmodem/sim...)")
-const build = spawnSync(turbo, ["run", "build", "--filter=@atmodem/sim...", "--output-logs=errors-only"], {
+log("building the simulator and the atmodem CLI (turbo run build)")
+const build = spawnSync(turbo, ["run", "build", "--filter=@atmodem/sim...", "--filter=@atmodem/cli...", "--output-logs=errors-only"], {
   cwd: root,
   // stdout of the build goes to stderr: stdout is kept for the simulator alone.
   stdio: ["ignore", 2, 2]

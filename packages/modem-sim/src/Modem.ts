@@ -87,7 +87,13 @@ export const make = (options: {
       const handler = spec[command.form]
       if (handler === undefined)
         return Effect.fail(new PlainError({ reason: `${command.name} has no ${command.form} form` }))
-      return handler(command.params, env)
+      // A bug in a handler answers ERROR and is logged; the session and the modem go on.
+      return Effect.catchDefect(handler(command.params, env), (defect) =>
+        Effect.andThen(
+          Effect.logError(`${command.name} failed unexpectedly`, defect),
+          Effect.fail(new PlainError({ reason: `${command.name} failed unexpectedly` }))
+        )
+      )
     }
 
     const runLine = (line: Uint8Array | string) =>
