@@ -82,17 +82,19 @@ export const make = (options: {
       const spec = table.get(command.name)
       if (spec === undefined || (spec.available !== undefined && !spec.available(profile)))
         return Effect.fail(unknownCommand(command.name))
-      if (profile.disabledCommands.includes(command.name))
-        return Effect.fail(new CommandDisabled({ reason: `${command.name} is disabled in this software build` }))
       const handler = spec[command.form]
       if (handler === undefined)
         return Effect.fail(new PlainError({ reason: `${command.name} has no ${command.form} form` }))
+      if (profile.disabledCommands.includes(command.name))
+        return Effect.fail(new CommandDisabled({ reason: `${command.name} is disabled in this software build` }))
       // A bug in a handler answers ERROR and is logged; the session and the modem go on.
-      return Effect.catchDefect(handler(command.params, env), (defect) =>
-        Effect.andThen(
-          Effect.logError(`${command.name} failed unexpectedly`, defect),
-          Effect.fail(new PlainError({ reason: `${command.name} failed unexpectedly` }))
-        )
+      return Effect.catchDefect(
+        Effect.suspend(() => handler(command.params, env)),
+        (defect) =>
+          Effect.andThen(
+            Effect.logError(`${command.name} failed unexpectedly`, defect),
+            Effect.fail(new PlainError({ reason: `${command.name} failed unexpectedly` }))
+          )
       )
     }
 

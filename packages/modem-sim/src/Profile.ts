@@ -139,24 +139,19 @@ export const problems = (profile: Profile): ReadonlyArray<string> => {
  * an unknown field or an invalid value.
  */
 export const make = (preset: string, overrides: Partial<Profile> = {}): Result.Result<Profile, InvalidProfile> => {
-  const base = presets[preset]
+  const base = Object.hasOwn(presets, preset) ? presets[preset] : undefined
   if (base === undefined)
     return Result.fail(
       new InvalidProfile({
         reason: `unknown profile preset "${preset}" (known: ${Object.keys(presets).join(", ")})`
       })
     )
-  const unknown = Object.keys(overrides).filter((key) => !(key in base))
+  const unknown = Object.keys(overrides).filter((key) => !Object.hasOwn(base, key))
   if (unknown.length > 0)
     return Result.fail(new InvalidProfile({ reason: `unknown profile field(s): ${unknown.join(", ")}` }))
-  const profile: Profile = {
-    ...base,
-    ...overrides,
-    preset,
-    disabledCommands: (overrides.disabledCommands ?? base.disabledCommands).map((c) => c.toUpperCase())
-  }
-  const found = problems(profile)
+  const merged: Profile = { ...base, ...overrides, preset }
+  const found = problems(merged)
   return found.length > 0
     ? Result.fail(new InvalidProfile({ reason: `invalid profile: ${found.join("; ")}` }))
-    : Result.succeed(profile)
+    : Result.succeed({ ...merged, disabledCommands: merged.disabledCommands.map((c) => c.toUpperCase()) })
 }

@@ -33,6 +33,13 @@ describe("Profile", () => {
 
   it("rejects an unknown preset, an unknown field and invalid values with a clear reason", () => {
     assert.include(failure(Profile.make("nrf9999")), 'unknown profile preset "nrf9999"')
+    for (const name of ["constructor", "toString", "__proto__"])
+      assert.include(failure(Profile.make(name)), "unknown profile preset")
+    assert.include(failure(Profile.make("nrf9160", { toString: "x" } as never)), "unknown profile field(s): toString")
+    assert.include(
+      failure(Profile.make("nrf9160", { disabledCommands: "%JWT" } as never)),
+      "disabledCommands must be a list of command names"
+    )
     assert.include(failure(Profile.make("nrf9160", { colour: "red" } as never)), "unknown profile field(s): colour")
     assert.include(failure(Profile.make("nrf9160", { firmwareUuid: "nope" })), "firmwareUuid must be a lowercase UUID")
     assert.include(failure(Profile.make("nrf9160", { imeiTac: "123" })), "imeiTac must be 8 digits")

@@ -210,4 +210,32 @@ describe("provisioning flow", () => {
       assert.notInclude(text, "Non Repudiation")
     }).pipe(Effect.provide(testModem()))
   )
+
+  it.effect("ATTESTTOKEN: self-described CBOR body, COSE_Sign1 over it with a detached payload", () =>
+    Effect.gen(function* () {
+      const modem = yield* Modem.ModemService
+      const response = yield* send('AT%ATTESTTOKEN="00112233445566778899aabbccddeeff"')
+      const [bodyPart, cosePart] = quoted(response, "%ATTESTTOKEN: ").split(".") as [string, string]
+      assert.isTrue(bodyPart.startsWith("2dn3"), "real tokens start with the self-describe tag")
+      const body = fromBase64url(bodyPart)
+      const fields = cborDecode(body) as [number, Uint8Array, number, Uint8Array, Uint8Array]
+      assert.strictEqual(fields[0], 1)
+      assert.strictEqual(Buffer.from(fields[1]).toString("hex"), modem.identity.deviceUuid.replaceAll("-", ""))
+      assert.strictEqual(fields[2], 3)
+      assert.strictEqual(Buffer.from(fields[3]).toString("hex"), modem.profile.firmwareUuid.replaceAll("-", ""))
+      assert.strictEqual(Buffer.from(fields[4]).toString("hex"), "00112233445566778899aabbccddeeff")
+      const cose = cborDecode(fromBase64url(cosePart)) as Tag
+      const [protectedHeader, , payload, signature] = cose.value as [Uint8Array, unknown, unknown, Uint8Array]
+      assert.strictEqual(cose.tag, 18)
+      assert.isNull(payload)
+      const toBeSigned = new Encoder({ tagUint8Array: false }).encode([
+        "Signature1",
+        protectedHeader,
+        new Uint8Array(0),
+        body
+      ])
+      const identityKey = createPublicKey(Key.spkiPem(modem.identityPublicKey))
+      assert.isTrue(cryptoVerify("sha256", toBeSigned, { key: identityKey, dsaEncoding: "ieee-p1363" }, signature))
+    }).pipe(Effect.provide(testModem()))
+  )
 })

@@ -24,6 +24,8 @@ import { testModem } from "./support.ts"
 
 const directory = join(fileURLToPath(new URL(".", import.meta.url)), "transcripts")
 const update = process.env.ATMODEM_UPDATE_TRANSCRIPTS === "1"
+// Rewriting skips every assertion: never in CI.
+if (update && process.env.CI) throw new Error("ATMODEM_UPDATE_TRANSCRIPTS is for local use; CI must compare")
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 

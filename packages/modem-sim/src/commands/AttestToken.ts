@@ -1,11 +1,11 @@
 /**
- * `%ATTESTTOKEN`: the device identity attestation token — base64url CBOR `[1, device UUID, device type,
+ * `%ATTESTTOKEN`: the device identity attestation token — base64url self-described CBOR `[1, device UUID, device type,
  * firmware UUID, nonce]` followed by a COSE_Sign1 over it (detached payload) signed by the device identity key.
  * The optional challenge (32 hex characters) becomes the nonce; without one the nonce is random.
  */
 import { Base64Url } from "@atmodem/jwt-core"
 import { hexToBytes } from "@noble/hashes/utils.js"
-import { encode } from "cbor2"
+import { encode, Tag } from "cbor2"
 import { Effect } from "effect"
 import { IncorrectParameters, KeyGenerationFailed } from "../CmeError.ts"
 import { uuidBytes } from "../Identity.ts"
@@ -22,13 +22,16 @@ const attest: Handler = (params, env) =>
     if (challenge !== undefined && !/^[0-9a-fA-F]{32}$/.test(challenge))
       return yield* new IncorrectParameters({ reason: "the challenge is 32 hexadecimal characters" })
     const nonce = challenge === undefined ? yield* env.entropy.bytes(16) : hexToBytes(challenge.toLowerCase())
-    const body = encode([
-      DEVICE_IDENTITY_MESSAGE,
-      uuidBytes(env.identity.deviceUuid),
-      env.profile.deviceType,
-      uuidBytes(env.profile.firmwareUuid),
-      nonce
-    ])
+    // self-described CBOR (tag 55799), as real tokens start: `2dn3hQFQ…`
+    const body = encode(
+      new Tag(55799, [
+        DEVICE_IDENTITY_MESSAGE,
+        uuidBytes(env.identity.deviceUuid),
+        env.profile.deviceType,
+        uuidBytes(env.profile.firmwareUuid),
+        nonce
+      ])
+    )
     const cose = yield* Cose.sign1(body, { detached: true }, (message) =>
       Effect.mapError(env.signer.sign(env.identity.key, message), (e) => new KeyGenerationFailed({ reason: e.reason }))
     )

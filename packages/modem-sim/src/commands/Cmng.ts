@@ -10,7 +10,8 @@ import { storageChangeAllowed } from "../internal/Guards.ts"
 import * as Params from "../internal/Params.ts"
 
 const MAX_TAG = 4294967295
-const MAX_TYPE = 255
+/** Types outside 0..11 are 50 for every opcode (a list filter included). */
+const MAX_TYPE = 11
 
 const write: Handler = (params, env) =>
   Effect.gen(function* () {

@@ -47,14 +47,15 @@ const createToken: Handler = (params, env) =>
     const keyType = yield* Params.optionalInteger(params, 5, "key_type", 0, 255)
     if ((secTag === undefined) !== (keyType === undefined))
       return yield* new IncorrectParameters({ reason: "sec_tag and key_type go together" })
-    if (keyType !== undefined && keyType !== 2 && !(keyType === 8 && env.profile.endorsementKey))
+    // sec_tag 0 means "not given": the SDK sends `AT%JWT=0,0,"","",0,0` by default, key_type unused then.
+    const clientKey = secTag !== undefined && secTag !== 0
+    if (clientKey && keyType !== 2 && !(keyType === 8 && env.profile.endorsementKey))
       return yield* new IncorrectParameters({ reason: `key_type ${keyType} cannot sign a JWT on this modem` })
     for (const claim of [subject, audience])
       if (claim !== undefined && utf8Length(claim) > env.profile.jwtMaxClaimBytes)
         return yield* new JwtCreationFailed({ reason: `claims are limited to ${env.profile.jwtMaxClaimBytes} bytes` })
 
-    // sec_tag 0 means "not given" (as the SDK sends it): the device identity key signs.
-    const key = secTag === undefined || secTag === 0 ? env.identity.key : yield* storedKey(env, secTag, keyType!)
+    const key = clientKey ? yield* storedKey(env, secTag, keyType!) : env.identity.key
     const nowMs = yield* Time.now(env.state.clock)
     const nonce = bytesToHex(yield* env.entropy.bytes(16))
     const claims = Jwt.modemClaims({

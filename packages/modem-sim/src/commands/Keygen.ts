@@ -18,7 +18,11 @@ import * as Params from "../internal/Params.ts"
 const CLIENT_KEY = 2
 const ENDORSEMENT_KEY = 8
 
-/** The key to answer with: a new one for type 2; for type 8 the one already there, or a new one. */
+/**
+ * The key to answer with — a new one for type 2; for type 8 the one already there, or a new one — and how to
+ * store it. Storing comes last, after the response is built, so a failure on the way never replaces the key a
+ * sec_tag held.
+ */
 const keyFor = (env: Env, secTag: number, keyType: number) =>
   Effect.gen(function* () {
     if (env.state.faults.keyGeneration) return yield* new KeyGenerationFailed({ reason: "key generation failed" })
@@ -26,22 +30,24 @@ const keyFor = (env: Env, secTag: number, keyType: number) =>
     if (existing.length > 0 && keyType === ENDORSEMENT_KEY) {
       const secret = yield* Effect.mapError(env.credentials.secret(secTag, keyType), fromCredStore)
       const parsed = env.keys.get(secret.content, secret.password)
-      if (Result.isSuccess(parsed)) return parsed.success
+      if (Result.isSuccess(parsed)) return { key: parsed.success, store: Effect.void }
       return yield* new KeyGenerationFailed({ reason: "the endorsement key at this sec_tag is unusable" })
     }
     if (existing.length > 0 && !env.profile.keygenOverwrites)
       return yield* new AlreadyExists({ reason: `a key already exists at ${secTag},${keyType}` })
     const key = Key.generatePrivateKey(env.entropy.bytesSync)
-    yield* Effect.mapError(
-      env.credentials.write({
-        secTag,
-        type: keyType,
-        content: Key.pkcs8Pem(key),
-        generatedByModem: keyType === ENDORSEMENT_KEY
-      }),
-      fromCredStore
+    const store = Effect.asVoid(
+      Effect.mapError(
+        env.credentials.write({
+          secTag,
+          type: keyType,
+          content: Key.pkcs8Pem(key),
+          generatedByModem: keyType === ENDORSEMENT_KEY
+        }),
+        fromCredStore
+      )
     )
-    return key
+    return { key, store }
   })
 
 const generate: Handler = (params, env) =>
@@ -63,7 +69,7 @@ const generate: Handler = (params, env) =>
     if (Result.isFailure(subject)) return yield* new IncorrectParameters({ reason: subject.failure })
     yield* storageChangeAllowed(env, "generating a key")
 
-    const key = yield* keyFor(env, secTag, keyType)
+    const { key, store } = yield* keyFor(env, secTag, keyType)
     const spki = Key.spkiDer(key.publicKey)
     const signWith = (signingKey: Key.PrivateKey) => (message: Uint8Array) =>
       Effect.mapError(env.signer.sign(signingKey, message), (e) => new KeyGenerationFailed({ reason: e.reason }))
@@ -84,6 +90,7 @@ const generate: Handler = (params, env) =>
       nonce: yield* env.entropy.bytes(16)
     })
     const cose = yield* Cose.sign1(payload, { detached: false }, signWith(env.identity.key))
+    yield* store
     return [`%KEYGEN: "${Base64Url.encode(der)}.${Base64Url.encode(cose)}"`]
   })
 
