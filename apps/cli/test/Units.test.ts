@@ -8,7 +8,7 @@ import { requestLine as attestLine } from "../src/commands/Attest.ts"
 import { answerValue } from "../src/commands/Identity.ts"
 import { requestLine as jwtLine } from "../src/commands/Jwt.ts"
 import { requestLine as keygenLine } from "../src/commands/Keygen.ts"
-import { historyPath } from "../src/commands/Shell.ts"
+import { carriesSecret, historyPath } from "../src/commands/Shell.ts"
 import { Cme, Connection, Credentials, Root, Target } from "../src/index.ts"
 
 const parsed = (text: string) => Result.getOrThrow(Target.parse(text))
@@ -245,4 +245,14 @@ describe("Connection.describeSilence", () => {
         assert.match(Connection.describeSilence({ ...base, received, serial }), /^no answer to AT\+CGMI/)
       })
     ))
+})
+
+describe("shell history", () => {
+  it("leaves credential writes (PSKs, keys, passwords) out of the history file", () => {
+    assert.isTrue(carriesSecret('AT%CMNG=0,42,3,"000102"'))
+    assert.isTrue(carriesSecret('at%cmng = 0 ,42,2,"-----BEGIN PRIVATE KEY-----","secret"'))
+    assert.isFalse(carriesSecret("AT%CMNG=1,42"))
+    assert.isFalse(carriesSecret("AT%CMNG=2,42,0"))
+    assert.isFalse(carriesSecret('AT%JWT=0,3600,"sub"'))
+  })
 })

@@ -17,6 +17,9 @@ import { formatResponse, normalize, rawFlag } from "./At.ts"
 
 const HISTORY_SIZE = 1000
 
+/** `%CMNG=0` (write) lines carry credential contents and passwords: never kept in the history file. */
+export const carriesSecret = (line: string): boolean => /%CMNG\s*=\s*0\s*,/i.test(line)
+
 /** Where the history is kept: `$ATMODEM_HISTORY`, else `~/.atmodem_history`; none without a home. */
 export const historyPath = (env: Readonly<Record<string, string | undefined>>): string | undefined => {
   const explicit = env.ATMODEM_HISTORY
@@ -98,8 +101,12 @@ const run = (raw: boolean) =>
     const saveHistory = Effect.gen(function* () {
       if (path === undefined || history === undefined) return
       const fs = yield* FileSystem.FileSystem
-      // Oldest first, one command per line, readable by this user only (commands may carry secrets).
-      yield* fs.writeFileString(path, `${[...history].reverse().join("\n")}\n`, { mode: 0o600 }).pipe(Effect.ignore)
+      // Oldest first, one command per line, readable by this user only. Credential writes are left out: they
+      // carry PSKs, keys and key passwords.
+      const kept = [...history].reverse().filter((line) => !carriesSecret(line))
+      yield* fs.writeFileString(path, `${kept.join("\n")}\n`, { mode: 0o600 }).pipe(Effect.ignore)
+      // `mode` applies only when the file is created: tighten one that already existed.
+      yield* fs.chmod(path, 0o600).pipe(Effect.ignore)
     })
     yield* Effect.addFinalizer(() =>
       Effect.sync(() => rl.close()).pipe(Effect.andThen(saveHistory), Effect.andThen(disconnect))
