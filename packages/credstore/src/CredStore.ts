@@ -51,6 +51,7 @@ import {
   NotFound,
   StorageError
 } from "./CredStoreError.ts"
+import { issuePath } from "./internal/schemaIssue.ts"
 
 /**
  * The longest password accepted with a type 2 key, in UTF-8 bytes (32 ASCII characters).
@@ -271,7 +272,8 @@ export const make = (config: Config): Effect.Effect<CredStore["Service"], Storag
     const loaded = yield* storage.load
     const snapshot = yield* Schema.decodeUnknownEffect(Snapshot)(loaded).pipe(
       Effect.mapError(
-        (error) => new StorageError({ reason: `stored credentials are invalid: ${error.message}`, cause: error })
+        (error) =>
+          new StorageError({ reason: `stored credentials do not match the snapshot schema${issuePath(error)}` })
       )
     )
     const state = yield* Ref.make<ReadonlyMap<string, Stored>>(

@@ -12,6 +12,7 @@
  *
  * @since 0.1.0
  */
+
 import * as Effect from "effect/Effect"
 import * as FileSystem from "effect/FileSystem"
 import * as Layer from "effect/Layer"
@@ -20,6 +21,7 @@ import * as Path from "effect/Path"
 import * as Schema from "effect/Schema"
 import { CredentialStorage, CURRENT_VERSION, empty, Snapshot } from "./CredentialStorage.ts"
 import { StorageError } from "./CredStoreError.ts"
+import { issuePath } from "./internal/schemaIssue.ts"
 import * as StateDirectory from "./StateDirectory.ts"
 
 /**
@@ -36,15 +38,21 @@ export const FILE_NAME = "credentials.json"
  * @since 0.1.0
  * @category codec
  */
+/** Where JSON.parse stopped, from its message (never the message itself: it quotes the text). */
+const jsonPosition = (cause: unknown): string => {
+  const match = /position (\d+)/.exec(cause instanceof Error ? cause.message : "")
+  return match === null ? "" : ` at byte ${match[1]}`
+}
+
 export const decode = (file: string, text: string): Effect.Effect<Snapshot, StorageError> =>
   Effect.gen(function* () {
     const json = yield* Effect.try({
       try: (): unknown => JSON.parse(text),
+      // The parser's message quotes the file, which may hold keys: only the position is reported.
       catch: (cause) =>
         new StorageError({
-          reason: `credentials file ${file} is corrupt (not valid JSON: ${(cause as Error).message}); it was left untouched`,
-          path: file,
-          cause
+          reason: `credentials file ${file} is corrupt (not valid JSON${jsonPosition(cause)}); it was left untouched`,
+          path: file
         })
     })
     const version = typeof json === "object" && json !== null ? (json as { version?: unknown }).version : undefined
@@ -61,9 +69,8 @@ export const decode = (file: string, text: string): Effect.Effect<Snapshot, Stor
       Effect.mapError(
         (error) =>
           new StorageError({
-            reason: `credentials file ${file} does not match version ${CURRENT_VERSION}: ${error.message}; it was left untouched`,
-            path: file,
-            cause: error
+            reason: `credentials file ${file} does not match version ${CURRENT_VERSION}${issuePath(error)}; it was left untouched`,
+            path: file
           })
       )
     )

@@ -352,7 +352,7 @@ describe("CredStore", () => {
       } as unknown as CredentialStorage.Snapshot
       const error = yield* Effect.flip(makeStore(roomy, bad))
       assert.strictEqual(error._tag, "StorageError")
-      assert.include(error.message, "stored credentials are invalid")
+      assert.include(error.message, "stored credentials do not match the snapshot schema")
       const duplicate = {
         version: 1,
         entries: [
@@ -360,7 +360,7 @@ describe("CredStore", () => {
           { secTag: 1, type: 0, content: "y" }
         ]
       } as const
-      assert.include((yield* Effect.flip(makeStore(roomy, duplicate))).message, "more than once")
+      assert.include((yield* Effect.flip(makeStore(roomy, duplicate))).message, "do not match the snapshot schema")
     })
   )
 

@@ -104,6 +104,26 @@ describe("FileStore", () => {
     })
   )
 
+  it.live("errors about a damaged file never quote its contents (it may hold keys and passwords)", () =>
+    Effect.gen(function* () {
+      const secret = "TOPSECRET-KEY-MATERIAL"
+      const cases = [
+        `{"version":1,"entries":[{"secTag":1,"type":2,"content":"${secret}"`,
+        `{"version":1,"entries":[{"secTag":1,"type":2,"content":"k","password":"${secret.repeat(3)}"}]}`,
+        `{"version":1,"entries":[{"secTag":1,"type":9,"content":"${secret}"}]}`,
+        `${secret}`
+      ]
+      for (const text of cases) {
+        const dir = yield* tempDir
+        writeFileSync(join(dir, "credentials.json"), text)
+        const error = yield* openError(dir)
+        assert.strictEqual(error._tag, "StorageError")
+        assert.notInclude(error.message, "TOPSECRET")
+        assert.notInclude(JSON.stringify(error), "TOPSECRET")
+      }
+    })
+  )
+
   it.live("a second owner in the same process is refused until the first one closes", () =>
     Effect.gen(function* () {
       const dir = yield* tempDir
