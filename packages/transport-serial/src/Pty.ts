@@ -7,7 +7,7 @@
  *
  * @since 0.1.0
  */
-import { existsSync } from "node:fs"
+import { existsSync, lstatSync, unlinkSync } from "node:fs"
 import type { Modem } from "@atmodem/modem-sim"
 import { Channel, Server } from "@atmodem/transport"
 import { StdioTransport } from "@atmodem/transport-stdio"
@@ -44,8 +44,31 @@ const POLL_MILLIS = 20
 /** socat's argument for the pty end: raw bytes, no echo, the link removed when socat ends. */
 export const socatArgs = (link: string): ReadonlyArray<string> => [`PTY,link=${link},raw,echo=0`, "STDIO"]
 
+/**
+ * Checks the link path before socat runs: characters socat reads as address syntax are refused, and an existing
+ * path is replaced only if it is a symbolic link (a stale link of an earlier run), never a file of someone else's.
+ */
+export const prepareLink = (link: string): Effect.Effect<void, Channel.TransportError> =>
+  Effect.try({
+    try: () => {
+      if (link === "" || /[,!\s]/.test(link))
+        return `the pty link "${link}" may not be empty or contain ",", "!" or spaces`
+      const stats = lstatSync(link, { throwIfNoEntry: false })
+      if (stats === undefined) return undefined
+      if (!stats.isSymbolicLink()) return `${link} exists and is not a symbolic link: choose another --pty path`
+      unlinkSync(link)
+      return undefined
+    },
+    catch: (cause) => new Channel.TransportError({ reason: `cannot prepare the pty link ${link}`, cause })
+  }).pipe(
+    Effect.flatMap((problem) =>
+      problem === undefined ? Effect.void : Effect.fail(new Channel.TransportError({ reason: problem }))
+    )
+  )
+
 const acquire = (options: Options): Effect.Effect<Pty, Channel.TransportError, Scope.Scope> =>
   Effect.gen(function* () {
+    yield* prepareLink(options.link)
     const socat = options.socat ?? "socat"
     const spawned = yield* StdioTransport.spawn({ command: socat, args: socatArgs(options.link), stderr: "pipe" }).pipe(
       Effect.mapError((error) =>

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Setup } from "@atmodem/modem-sim"
@@ -74,6 +74,31 @@ describe("Pty", () => {
       const error = yield* Effect.flip(Pty.open({ link: join(tempDir(), "tty"), socat: "/nonexistent/socat" }))
       assert.match(error.reason, /^socat is not installed/)
     }).pipe(Effect.scoped)
+  )
+})
+
+describe("Pty link", () => {
+  it.effect("refuses socat address syntax and a path that is not a symbolic link; replaces a stale link", () =>
+    Effect.gen(function* () {
+      const dir = mkdtempSync(join(tmpdir(), "atmodem-link-"))
+      try {
+        for (const bad of ["/tmp/a,b", "/tmp/a!!b", "/tmp/a b", ""]) {
+          const error = yield* Effect.flip(Pty.prepareLink(bad))
+          assert.include(error.reason, "may not be empty or contain")
+        }
+        const file = join(dir, "file")
+        writeFileSync(file, "mine")
+        assert.include((yield* Effect.flip(Pty.prepareLink(file))).reason, "is not a symbolic link")
+        assert.strictEqual(readFileSync(file, "utf8"), "mine")
+        const stale = join(dir, "ttyNRF")
+        symlinkSync("/dev/pts/does-not-exist", stale)
+        yield* Pty.prepareLink(stale)
+        assert.isFalse(existsSync(stale))
+        yield* Pty.prepareLink(join(dir, "absent"))
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
   )
 })
 

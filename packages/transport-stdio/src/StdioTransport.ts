@@ -10,7 +10,7 @@ import { type ChildProcess, spawn as spawnChild } from "node:child_process"
 import type { Readable, Writable } from "node:stream"
 import type { Modem } from "@atmodem/modem-sim"
 import { Channel, NodeChannel, Server } from "@atmodem/transport"
-import { Effect, type Scope } from "effect"
+import { Effect, Logger, type Scope } from "effect"
 
 /**
  * @since 0.1.0
@@ -47,7 +47,8 @@ export const stdioChannel = (options: ServeOptions = {}): Channel.Channel =>
  * @category server
  */
 export const serve = (options: ServeOptions = {}): Effect.Effect<void, never, Modem.ModemService> =>
-  Server.serveOne(stdioChannel(options))
+  // stdout carries AT bytes only: whatever the modem or the server logs goes to stderr.
+  Server.serveOne(stdioChannel(options)).pipe(Effect.provideService(Logger.LogToStderr, true))
 
 /**
  * @since 0.1.0
