@@ -23,15 +23,25 @@ describe("durability", () => {
           const sim = yield* start(["--state", state, "--port", "0"])
           const client = yield* Client.make(yield* TcpTransport.connect(sim.tcp!))
           // Writes one after another, each to a new sec_tag, recording every OK.
+          let writerEnded = false
           const writer = yield* Effect.forkChild(
             Effect.gen(function* () {
               for (let tag = FIRST_TAG; tag < FIRST_TAG + 60; tag++) {
                 yield* client.command(`AT%CMNG=0,${tag},0,"${content(tag)}"`)
                 acked.push(tag)
               }
-            }).pipe(Effect.ignore)
+            }).pipe(
+              Effect.ignore,
+              Effect.ensuring(
+                Effect.sync(() => {
+                  writerEnded = true
+                })
+              )
+            )
           )
-          while (acked.length < ACKED_BEFORE_KILL) yield* Effect.sleep(1)
+          // A writer that fails early ends the wait (and the test fails below) instead of spinning forever.
+          while (acked.length < ACKED_BEFORE_KILL && !writerEnded) yield* Effect.sleep(1)
+          assert.isAtLeast(acked.length, ACKED_BEFORE_KILL, "the writer stopped before the kill")
           // Killed mid-loop: the next write is in flight.
           assert.strictEqual(yield* sim.stop("SIGKILL"), null)
           yield* Fiber.join(writer)
