@@ -51,6 +51,8 @@ export interface ServeOptions extends Server.ConnectionsOptions {
   readonly origins?: OriginPolicy | undefined
   /** Largest message accepted, in bytes (default 1 MiB); a bigger one closes that connection. */
   readonly maxPayload?: number | undefined
+  /** Most connections open at once (default 1024, as for TCP); more are refused at accept. */
+  readonly maxConnections?: number | undefined
 }
 
 /**
@@ -202,6 +204,7 @@ export const serve = (
               })
             )
           )
+        server.maxConnections = options.maxConnections ?? 1024
         server.once("error", onListenError)
         server.listen({ host, port }, () => {
           server.off("error", onListenError)

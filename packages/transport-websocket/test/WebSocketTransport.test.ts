@@ -66,6 +66,20 @@ describe("WebSocketTransport", () => {
     }).pipe(Effect.scoped, Effect.provide(modem))
   )
 
+  // maxConnections is enforced by node:http's server; Bun's and Deno's compatibility layers may not honour it.
+  it.live.skipIf(
+    typeof (globalThis as { Bun?: unknown; Deno?: unknown }).Bun !== "undefined" ||
+      typeof (globalThis as { Deno?: unknown }).Deno !== "undefined"
+  )("refuses connections beyond maxConnections", () =>
+    Effect.gen(function* () {
+      const listener = yield* WebSocketTransport.serve({ port: 0, maxConnections: 1 })
+      const a = yield* Client.make(yield* WebSocketTransport.connect(listener.url))
+      assert.deepStrictEqual(yield* a.command("AT+CGMI"), ["Nordic Semiconductor ASA"])
+      assert.strictEqual(yield* handshakeStatus(listener.port, undefined), 0)
+      assert.deepStrictEqual(yield* a.command("AT+CGMM"), ["nRF9160-SICA"])
+    }).pipe(Effect.scoped, Effect.provide(modem))
+  )
+
   it.live("checks the Origin of the handshake", () =>
     Effect.gen(function* () {
       const listener = yield* WebSocketTransport.serve({ port: 0 })
