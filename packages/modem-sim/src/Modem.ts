@@ -98,23 +98,30 @@ export const make = (options: {
       )
     }
 
-    const runLine = (line: Uint8Array | string) =>
-      Effect.gen(function* () {
+    const finalOf = (error: ModemError): ResponseWriter.FinalResult =>
+      error._tag === "PlainError" ? ResponseWriter.error : ResponseWriter.cmeError(codes[error._tag])
+
+    // Plain continuations rather than Effect.gen: this runs for every command line.
+    const runLine = (line: Uint8Array | string): Effect.Effect<string> =>
+      Effect.suspend(() => {
         const echo = env.state.echo ? `${typeof line === "string" ? line : decoder.decode(line)}\r\n` : ""
         const parsed = CommandParser.parseLine(line)
-        if (Result.isFailure(parsed)) return echo + ResponseWriter.formatFinal(ResponseWriter.error, env.state.cmee)
+        if (Result.isFailure(parsed))
+          return Effect.succeed(echo + ResponseWriter.formatFinal(ResponseWriter.error, env.state.cmee))
+        const commands = parsed.success
         const lines: Array<string> = []
-        let final: ResponseWriter.FinalResult = ResponseWriter.ok
-        for (const command of parsed.success) {
-          const outcome = yield* Effect.result(run(command))
-          if (Result.isFailure(outcome)) {
-            const error = outcome.failure
-            final = error._tag === "PlainError" ? ResponseWriter.error : ResponseWriter.cmeError(codes[error._tag])
-            break
-          }
-          for (const info of outcome.success) lines.push(info)
-        }
-        return echo + ResponseWriter.formatResponse(lines, final, env.state.cmee)
+        // Runs the commands in order; the first failure ends the line with its final result.
+        const from = (index: number): Effect.Effect<ResponseWriter.FinalResult> =>
+          index === commands.length
+            ? Effect.succeed(ResponseWriter.ok)
+            : Effect.matchEffect(run(commands[index]!), {
+                onFailure: (error) => Effect.succeed(finalOf(error)),
+                onSuccess: (info) => {
+                  for (const text of info) lines.push(text)
+                  return from(index + 1)
+                }
+              })
+        return Effect.map(from(0), (final) => echo + ResponseWriter.formatResponse(lines, final, env.state.cmee))
       })
 
     const locked = <A>(effect: Effect.Effect<A>) => Semaphore.withPermits(lock, 1)(effect)

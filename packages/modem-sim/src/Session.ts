@@ -26,12 +26,21 @@ const overflowResponse = encoder.encode(ResponseWriter.formatFinal(ResponseWrite
 
 export const make = (modem: Modem): Session => {
   const framer = Framer.make()
+  const respond = (frame: Framer.Frame): Effect.Effect<Uint8Array> =>
+    frame._tag === "Overflow"
+      ? Effect.succeed(overflowResponse)
+      : Effect.map(modem.execute(frame.line), (text) => encoder.encode(text))
+  // Plain continuations rather than Effect.gen: this runs for every chunk a connection receives.
   const feed = <E, R>(chunk: Uint8Array, write: (response: Uint8Array) => Effect.Effect<void, E, R>) =>
-    Effect.gen(function* () {
-      for (const frame of framer.push(chunk)) {
-        if (frame._tag === "Overflow") yield* write(overflowResponse)
-        else yield* write(encoder.encode(yield* modem.execute(frame.line)))
-      }
+    Effect.suspend(() => {
+      const frames = framer.push(chunk)
+      const from = (index: number): Effect.Effect<void, E, R> =>
+        index === frames.length
+          ? Effect.void
+          : Effect.flatMap(respond(frames[index]!), (response) =>
+              Effect.flatMap(write(response), () => from(index + 1))
+            )
+      return from(0)
     })
   return {
     feed,

@@ -3,12 +3,16 @@
  * (`sec_tag`, `key_type`). Token bytes follow spec section 3 (jwt-core builds them); this module decides the
  * parameters, the key and the clock.
  */
-import { Jwt, Signer } from "@atmodem/jwt-core"
+import type { Command } from "@atmodem/at-protocol"
+import { Base64Url, Jwt, type Key } from "@atmodem/jwt-core"
 import { bytesToHex } from "@noble/hashes/utils.js"
 import { Effect, Result } from "effect"
 import { fromCredStore, IncorrectParameters, JwtCreationFailed, NoAccess } from "../CmeError.ts"
 import type { CommandSpec, Handler } from "../internal/CommandSpec.ts"
 import type { Env } from "../internal/Env.ts"
+
+type Parameter = Command.Parameter
+
 import * as Params from "../internal/Params.ts"
 import * as Time from "../internal/Time.ts"
 
@@ -36,44 +40,80 @@ const utf8Length = (text: string): number => {
   return bytes
 }
 
-const createToken: Handler = (params, env) =>
-  Effect.gen(function* () {
-    yield* Params.atMost(params, 6, "%JWT")
-    yield* Params.optionalInteger(params, 0, "alg (only 0, ES256)", 0, 0)
-    const expDelta = yield* Params.optionalInteger(params, 1, "exp_delta", 0, MAX_EXP_DELTA)
-    const subject = yield* Params.optionalString(params, 2, "subject")
-    const audience = yield* Params.optionalString(params, 3, "audience")
-    const secTag = yield* Params.optionalInteger(params, 4, "sec_tag", 0, 4294967295)
-    const keyType = yield* Params.optionalInteger(params, 5, "key_type", 0, 255)
-    if ((secTag === undefined) !== (keyType === undefined))
-      return yield* new IncorrectParameters({ reason: "sec_tag and key_type go together" })
-    // sec_tag 0 means "not given": the SDK sends `AT%JWT=0,0,"","",0,0` by default, key_type unused then.
-    const clientKey = secTag !== undefined && secTag !== 0
-    if (clientKey && keyType !== 2 && !(keyType === 8 && env.profile.endorsementKey))
-      return yield* new IncorrectParameters({ reason: `key_type ${keyType} cannot sign a JWT on this modem` })
-    for (const claim of [subject, audience])
-      if (claim !== undefined && utf8Length(claim) > env.profile.jwtMaxClaimBytes)
-        return yield* new JwtCreationFailed({ reason: `claims are limited to ${env.profile.jwtMaxClaimBytes} bytes` })
+interface Request {
+  readonly expDelta: number | undefined
+  readonly subject: string | undefined
+  readonly audience: string | undefined
+  /** (sec_tag, key_type) of a stored key, or undefined for the device identity key. */
+  readonly stored: { readonly secTag: number; readonly keyType: number } | undefined
+}
 
-    const key = clientKey ? yield* storedKey(env, secTag, keyType!) : env.identity.key
-    const nowMs = yield* Time.now(env.state.clock)
-    const nonce = bytesToHex(yield* env.entropy.bytes(16))
+/** Reads and checks the parameters: plain code, as `%JWT` is the modem's hot path. */
+const parseRequest = (
+  params: ReadonlyArray<Parameter>,
+  env: Env
+): Request | IncorrectParameters | JwtCreationFailed => {
+  const values = Params.read(params, [
+    { name: "alg (only 0, ES256)", kind: "integer", min: 0, max: 0 },
+    { name: "exp_delta", kind: "integer", min: 0, max: MAX_EXP_DELTA },
+    { name: "subject", kind: "string" },
+    { name: "audience", kind: "string" },
+    { name: "sec_tag", kind: "integer", min: 0, max: 4294967295 },
+    { name: "key_type", kind: "integer", min: 0, max: 255 }
+  ])
+  if (values instanceof IncorrectParameters) return values
+  const [, expDelta, subject, audience, secTag, keyType] = values as [
+    unknown,
+    number | undefined,
+    string | undefined,
+    string | undefined,
+    number | undefined,
+    number | undefined
+  ]
+  if ((secTag === undefined) !== (keyType === undefined))
+    return new IncorrectParameters({ reason: "sec_tag and key_type go together" })
+  // sec_tag 0 means "not given": the SDK sends `AT%JWT=0,0,"","",0,0` by default, key_type unused then.
+  const clientKey = secTag !== undefined && secTag !== 0
+  if (clientKey && keyType !== 2 && !(keyType === 8 && env.profile.endorsementKey))
+    return new IncorrectParameters({ reason: `key_type ${keyType} cannot sign a JWT on this modem` })
+  for (const claim of [subject, audience])
+    if (claim !== undefined && utf8Length(claim) > env.profile.jwtMaxClaimBytes)
+      return new JwtCreationFailed({ reason: `claims are limited to ${env.profile.jwtMaxClaimBytes} bytes` })
+  return { expDelta, subject, audience, stored: clientKey ? { secTag, keyType: keyType! } : undefined }
+}
+
+const encoder = new TextEncoder()
+
+/** Builds and signs the token with `key`, reading the modem clock once. */
+const signWith = (env: Env, request: Request, key: Key.PrivateKey) =>
+  Effect.clockWith((clock) => {
+    const nowMs = Time.nowWith(env.state.clock, clock.currentTimeMillisUnsafe())
     const claims = Jwt.modemClaims({
       chip: env.profile.chip,
       deviceUuid: env.identity.deviceUuid,
       firmwareUuid: env.profile.firmwareUuid,
-      nonce,
+      nonce: bytesToHex(env.entropy.bytesSync(16)),
       now: nowMs === undefined ? undefined : Math.floor(nowMs / 1000),
-      expDelta,
-      subject,
-      audience
+      expDelta: request.expDelta,
+      subject: request.subject,
+      audience: request.audience
     })
-    const token = yield* Jwt.sign(claims, key).pipe(
-      Effect.provideService(Signer.Signer, env.signer),
-      Effect.mapError((error) => new JwtCreationFailed({ reason: error.reason }))
-    )
-    return [`%JWT: "${token}"`]
+    const input = `${Jwt.headerSegment(key.publicKey)}.${Base64Url.encode(Jwt.payloadBytes(claims))}`
+    return Effect.mapBoth(env.signer.sign(key, encoder.encode(input)), {
+      onFailure: (error) => new JwtCreationFailed({ reason: error.reason }),
+      onSuccess: (signature) => [`%JWT: "${input}.${Base64Url.encode(signature)}"`]
+    })
   })
+
+const createToken: Handler = (params, env) => {
+  const request = parseRequest(params, env)
+  if (request instanceof IncorrectParameters || request instanceof JwtCreationFailed) return Effect.fail(request)
+  return request.stored === undefined
+    ? signWith(env, request, env.identity.key)
+    : Effect.flatMap(storedKey(env, request.stored.secTag, request.stored.keyType), (key) =>
+        signWith(env, request, key)
+      )
+}
 
 export const commands: ReadonlyArray<CommandSpec> = [
   { name: "%JWT", execute: (_, env) => createToken([], env), set: createToken }

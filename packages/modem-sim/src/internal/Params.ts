@@ -54,3 +54,35 @@ export const optionalString = (
   if (param._tag !== "String") return incorrect(`${name} must be a quoted string`)
   return Effect.succeed(param.value === "" ? undefined : param.value)
 }
+
+/** What {@link read} expects at one position. */
+export type Spec =
+  | { readonly name: string; readonly kind: "integer"; readonly min: number; readonly max: number }
+  | { readonly name: string; readonly kind: "string" }
+
+/**
+ * Reads optional parameters by position without Effect (for hot paths): each value, `undefined` when absent or
+ * empty (an empty string counts as absent), or the first problem as an `IncorrectParameters`.
+ */
+export const read = (
+  params: ReadonlyArray<Parameter>,
+  specs: ReadonlyArray<Spec>
+): ReadonlyArray<number | string | undefined> | IncorrectParameters => {
+  if (params.length > specs.length) return new IncorrectParameters({ reason: `at most ${specs.length} parameters` })
+  const values: Array<number | string | undefined> = []
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!
+    const param = at(params, i)
+    if (param === undefined) values.push(undefined)
+    else if (spec.kind === "integer") {
+      if (param._tag !== "Integer") return new IncorrectParameters({ reason: `${spec.name} must be an integer` })
+      if (param.value < spec.min || param.value > spec.max)
+        return new IncorrectParameters({ reason: `${spec.name} must be in ${spec.min}..${spec.max}` })
+      values.push(param.value)
+    } else {
+      if (param._tag !== "String") return new IncorrectParameters({ reason: `${spec.name} must be a quoted string` })
+      values.push(param.value === "" ? undefined : param.value)
+    }
+  }
+  return values
+}

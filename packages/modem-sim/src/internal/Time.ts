@@ -1,9 +1,13 @@
 import { Clock, Effect, Result } from "effect"
 import type { ModemClock } from "../ModemState.ts"
 
+/** The modem's UTC time in epoch milliseconds given the host clock, or `undefined` while it has no valid time. */
+export const nowWith = (clock: ModemClock, hostMs: number): number | undefined =>
+  clock._tag === "Unset" ? undefined : hostMs + clock.offsetMs
+
 /** The modem's UTC time in epoch milliseconds, or `undefined` while it has no valid time. */
 export const now = (clock: ModemClock): Effect.Effect<number | undefined> =>
-  clock._tag === "Unset" ? Effect.succeed(undefined) : Effect.map(Clock.currentTimeMillis, (ms) => ms + clock.offsetMs)
+  clock._tag === "Unset" ? Effect.succeed(undefined) : Effect.map(Clock.currentTimeMillis, (ms) => nowWith(clock, ms))
 
 const two = (n: number) => String(n).padStart(2, "0")
 
