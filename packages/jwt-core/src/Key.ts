@@ -398,8 +398,11 @@ const fromSec1Der = (der: Uint8Array): Result.Result<PrivateKey, KeyError> => {
   return fromEcPrivateKey(parsed.success)
 }
 
-const fromPrivateKeyInfo = (info: PrivateKeyInfo): Result.Result<PrivateKey, KeyError> => {
-  const algorithm = info.privateKeyAlgorithm
+/** The algorithm of a PKCS#8 or SPKI structure must be an EC key on P-256. */
+const checkEcP256 = (algorithm: {
+  readonly algorithm: string
+  readonly parameters?: ArrayBuffer | null | undefined
+}): Result.Result<void, KeyError> => {
   if (algorithm.algorithm !== Oid.ecPublicKey) {
     return Result.fail(
       new UnsupportedKeyType({
@@ -407,8 +410,13 @@ const fromPrivateKeyInfo = (info: PrivateKeyInfo): Result.Result<PrivateKey, Key
       })
     )
   }
-  const curve = checkCurve(algorithm.parameters)
-  if (Result.isFailure(curve)) return Result.fail(curve.failure)
+  return checkCurve(algorithm.parameters)
+}
+
+const fromPrivateKeyInfo = (info: PrivateKeyInfo): Result.Result<PrivateKey, KeyError> => {
+  const algorithm = info.privateKeyAlgorithm
+  const checked = checkEcP256(algorithm)
+  if (Result.isFailure(checked)) return Result.fail(checked.failure)
   const inner = parseDer(info.privateKey.buffer, ECPrivateKey)
   if (Result.isFailure(inner)) {
     return Result.fail(new MalformedDer({ reason: "the PKCS#8 private key field is not a SEC1 ECPrivateKey" }))
@@ -535,15 +543,8 @@ export const parsePrivateKey = (
 
 const fromSpkiInfo = (info: SubjectPublicKeyInfo): Result.Result<PublicKey, KeyError> => {
   const algorithm = info.algorithm
-  if (algorithm.algorithm !== Oid.ecPublicKey) {
-    return Result.fail(
-      new UnsupportedKeyType({
-        reason: `${algorithmName(algorithm.algorithm)} keys are not supported; ES256 needs a P-256 EC key`
-      })
-    )
-  }
-  const curve = checkCurve(algorithm.parameters)
-  if (Result.isFailure(curve)) return Result.fail(curve.failure)
+  const checked = checkEcP256(algorithm)
+  if (Result.isFailure(checked)) return Result.fail(checked.failure)
   return fromPoint(new Uint8Array(info.subjectPublicKey))
 }
 

@@ -18,6 +18,12 @@ export class Entropy extends Context.Service<
   }
 >()("@atmodem/modem-sim/Entropy") {}
 
+/** The service of a synchronous byte source. */
+const fromSync = (bytesSync: (length: number) => Uint8Array): Entropy["Service"] => ({
+  bytes: (length) => Effect.sync(() => bytesSync(length)),
+  bytesSync
+})
+
 /**
  * The platform's cryptographically secure generator (`crypto.getRandomValues`), drawn 4 KiB at a time: one
  * call per token nonce would cost more than building the rest of the token.
@@ -37,7 +43,7 @@ export const secure: Entropy["Service"] = (() => {
     offset += length
     return out
   }
-  return { bytes: (length) => Effect.sync(() => bytesSync(length)), bytesSync }
+  return fromSync(bytesSync)
 })()
 
 /**
@@ -57,7 +63,7 @@ export const seeded = (seed: string): Entropy["Service"] => {
     pool = pool.slice(length)
     return out
   }
-  return { bytes: (length) => Effect.sync(() => bytesSync(length)), bytesSync }
+  return fromSync(bytesSync)
 }
 
 export const layerSecure: Layer.Layer<Entropy> = Layer.succeed(Entropy)(secure)

@@ -16,6 +16,27 @@ export const at = (params: ReadonlyArray<Parameter>, index: number): Parameter |
 export const atMost = (params: ReadonlyArray<Parameter>, max: number, name: string) =>
   params.length > max ? incorrect(`${name} takes at most ${max} parameters`) : Effect.void
 
+/** What {@link read} expects at one position. */
+export type Spec =
+  | { readonly name: string; readonly kind: "integer"; readonly min: number; readonly max: number }
+  | { readonly name: string; readonly kind: "string" }
+
+/** One parameter checked against its spec: the value, `undefined` when absent or empty, or the problem. */
+const check = (param: Parameter | undefined, spec: Spec): number | string | undefined | IncorrectParameters => {
+  if (param === undefined) return undefined
+  if (spec.kind === "integer") {
+    if (param._tag !== "Integer") return new IncorrectParameters({ reason: `${spec.name} must be an integer` })
+    if (param.value < spec.min || param.value > spec.max)
+      return new IncorrectParameters({ reason: `${spec.name} must be in ${spec.min}..${spec.max}` })
+    return param.value
+  }
+  if (param._tag !== "String") return new IncorrectParameters({ reason: `${spec.name} must be a quoted string` })
+  return param.value === "" ? undefined : param.value
+}
+
+const checked = <A>(value: A | IncorrectParameters): Effect.Effect<A, IncorrectParameters> =>
+  value instanceof IncorrectParameters ? Effect.fail(value) : Effect.succeed(value)
+
 /** An optional integer parameter within [min, max]. */
 export const optionalInteger = (
   params: ReadonlyArray<Parameter>,
@@ -23,13 +44,8 @@ export const optionalInteger = (
   name: string,
   min: number,
   max: number
-): Effect.Effect<number | undefined, IncorrectParameters> => {
-  const param = at(params, index)
-  if (param === undefined) return Effect.succeed(undefined)
-  if (param._tag !== "Integer") return incorrect(`${name} must be an integer`)
-  if (param.value < min || param.value > max) return incorrect(`${name} must be in ${min}..${max}`)
-  return Effect.succeed(param.value)
-}
+): Effect.Effect<number | undefined, IncorrectParameters> =>
+  checked(check(at(params, index), { name, kind: "integer", min, max }) as number | undefined | IncorrectParameters)
 
 /** A mandatory integer parameter within [min, max]. */
 export const integer = (
@@ -48,17 +64,8 @@ export const optionalString = (
   params: ReadonlyArray<Parameter>,
   index: number,
   name: string
-): Effect.Effect<string | undefined, IncorrectParameters> => {
-  const param = at(params, index)
-  if (param === undefined) return Effect.succeed(undefined)
-  if (param._tag !== "String") return incorrect(`${name} must be a quoted string`)
-  return Effect.succeed(param.value === "" ? undefined : param.value)
-}
-
-/** What {@link read} expects at one position. */
-export type Spec =
-  | { readonly name: string; readonly kind: "integer"; readonly min: number; readonly max: number }
-  | { readonly name: string; readonly kind: "string" }
+): Effect.Effect<string | undefined, IncorrectParameters> =>
+  checked(check(at(params, index), { name, kind: "string" }) as string | undefined | IncorrectParameters)
 
 /**
  * Reads optional parameters by position without Effect (for hot paths): each value, `undefined` when absent or
@@ -71,18 +78,9 @@ export const read = (
   if (params.length > specs.length) return new IncorrectParameters({ reason: `at most ${specs.length} parameters` })
   const values: Array<number | string | undefined> = []
   for (let i = 0; i < specs.length; i++) {
-    const spec = specs[i]!
-    const param = at(params, i)
-    if (param === undefined) values.push(undefined)
-    else if (spec.kind === "integer") {
-      if (param._tag !== "Integer") return new IncorrectParameters({ reason: `${spec.name} must be an integer` })
-      if (param.value < spec.min || param.value > spec.max)
-        return new IncorrectParameters({ reason: `${spec.name} must be in ${spec.min}..${spec.max}` })
-      values.push(param.value)
-    } else {
-      if (param._tag !== "String") return new IncorrectParameters({ reason: `${spec.name} must be a quoted string` })
-      values.push(param.value === "" ? undefined : param.value)
-    }
+    const value = check(at(params, i), specs[i]!)
+    if (value instanceof IncorrectParameters) return value
+    values.push(value)
   }
   return values
 }
