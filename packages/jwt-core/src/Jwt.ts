@@ -8,7 +8,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Result } from "effect"
+import { Effect, Exit, Result } from "effect"
 import * as Base64Url from "./Base64Url.ts"
 import { ReasonError } from "./internal/error.ts"
 import * as Key from "./Key.ts"
@@ -143,16 +143,34 @@ export const headerSegment = (key: Key.PublicKey): string => {
 }
 
 /**
+ * Signs claims as a modem token with the given signer service. With a synchronous signer (one that has
+ * `signSync`) the token is made at once and the result is a completed `Exit`, so a hot path can tell it is done
+ * without running an Effect; otherwise the signing happens when the effect runs.
+ *
+ * @since 0.1.0
+ * @category signing
+ */
+export const signNow = (
+  claims: Claims,
+  key: Key.PrivateKey,
+  signer: Signer["Service"]
+): Effect.Effect<string, SignError> => {
+  const input = `${headerSegment(key.publicKey)}.${Base64Url.encode(payloadBytes(claims))}`
+  const message = encoder.encode(input)
+  const token = (signature: Uint8Array) => `${input}.${Base64Url.encode(signature)}`
+  if (signer.signSync === undefined) return Effect.map(signer.sign(key, message), token)
+  const signature = signer.signSync(key, message)
+  return Result.isSuccess(signature) ? Exit.succeed(token(signature.success)) : Exit.fail(signature.failure)
+}
+
+/**
  * Signs claims as a modem token with the `Signer` in context. The `kid` is that of `key.publicKey`.
  *
  * @since 0.1.0
  * @category signing
  */
 export const sign = (claims: Claims, key: Key.PrivateKey): Effect.Effect<string, SignError, Signer> =>
-  Signer.use((signer) => {
-    const input = `${headerSegment(key.publicKey)}.${Base64Url.encode(payloadBytes(claims))}`
-    return Effect.map(signer.sign(key, encoder.encode(input)), (signature) => `${input}.${Base64Url.encode(signature)}`)
-  })
+  Signer.use((signer) => signNow(claims, key, signer))
 
 /**
  * A compact JWS that cannot be decoded: not three base64url segments, or a header/payload that is not a JSON

@@ -1,6 +1,6 @@
 import * as NodeCrypto from "node:crypto"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, type Layer, Result } from "effect"
+import { Effect, Exit, type Layer, Result } from "effect"
 import { Jwt, Key, Signer, Verify } from "../src/index.ts"
 import { err, hex, ok, seededBytes, toHex, utf8 } from "./helpers.ts"
 
@@ -82,6 +82,44 @@ describe("native (node:crypto)", () => {
     const fake = { _tag: "PrivateKey", publicKey: rfcKey().publicKey } as Key.PrivateKey
     assert.strictEqual(err(Signer.native.sign(fake, utf8("x")))._tag, "SignError")
   })
+
+  it("gives r || s whatever the length of r and s in node:crypto's DER (short values are left-padded)", () => {
+    // about 1 signature in 128 has an r or s below 2^248; 2000 signatures meet several
+    const key = Key.generatePrivateKey(seededBytes(77))
+    let short = 0
+    for (let i = 0; i < 2000; i++) {
+      const message = utf8(`short ${i}`)
+      const signature = ok(Signer.native.sign(key, message))
+      if (signature[0] === 0 || signature[32] === 0) short++
+      assert.isTrue(nodeVerifies(message, signature, key), `signature ${i}`)
+    }
+    assert.isAbove(short, 0)
+  })
+})
+
+describe("signNow", () => {
+  const claims = { iss: "i", jti: "j" }
+
+  it("with a synchronous signer: the token at once, as a completed Exit equal to Jwt.sign's", () => {
+    const service = Signer.fromSync(Signer.noble)
+    assert.isDefined(service.signSync)
+    const now = Jwt.signNow(claims, rfcKey(), service)
+    assert.isTrue(Exit.isExit(now) && Exit.isSuccess(now))
+    const viaSign = Effect.runSync(Jwt.sign(claims, rfcKey()).pipe(Effect.provideService(Signer.Signer, service)))
+    assert.strictEqual(Effect.runSync(now), viaSign)
+    const failed = Jwt.signNow(claims, { _tag: "PrivateKey", publicKey: rfcKey().publicKey } as Key.PrivateKey, service)
+    assert.isTrue(Exit.isExit(failed) && Exit.isFailure(failed))
+  })
+
+  it.effect("with an asynchronous signer: signs when the effect runs", () =>
+    Effect.gen(function* () {
+      const service = Signer.fromAsync(Signer.webCrypto)
+      assert.isUndefined(service.signSync)
+      const later = Jwt.signNow(claims, rfcKey(), service)
+      assert.isFalse(Exit.isExit(later))
+      ok(Verify.verify(yield* later, rfcKey().publicKey))
+    })
+  )
 })
 
 describe("WebCrypto", () => {

@@ -68,6 +68,35 @@ describe("Der", () => {
   it("rejects what is not a DER signature", () => {
     assert.strictEqual(err(Der.signatureFromDer(Uint8Array.of(0x30, 0x00)))._tag, "MalformedSignature")
     assert.strictEqual(err(Der.signatureFromDer(new Uint8Array(64)))._tag, "MalformedSignature")
+    const int = (bytes: ReadonlyArray<number>) => [0x02, bytes.length, ...bytes]
+    const seq = (...parts: ReadonlyArray<ReadonlyArray<number>>) => {
+      const body = parts.flat()
+      return Uint8Array.of(0x30, body.length, ...body)
+    }
+    const be32 = (n: bigint) => Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * (31 - i))) & 0xffn))
+    const one = int([1])
+    assert.deepStrictEqual(
+      ok(Der.signatureFromDer(seq(one, one))),
+      Uint8Array.from({ length: 64 }, (_, i) => (i % 32 === 31 ? 1 : 0))
+    )
+    const rejected = {
+      "r = 0": seq(int([0]), one),
+      "s = n": seq(one, int([0, ...be32(ORDER)])),
+      "s = n + 1": seq(one, int([0, ...be32(ORDER + 1n)])),
+      "negative r": seq(int([0x80]), one),
+      "non-minimal leading zero": seq(int([0, 1]), one),
+      "empty integer": seq(int([]), one),
+      "33-byte value": seq(int([1, ...new Array(32).fill(0)]), one),
+      "trailing byte": Uint8Array.of(...seq(one, one), 0),
+      "wrong sequence length": Uint8Array.of(0x30, 7, ...int([1]), ...int([1])),
+      "long-form sequence length": Uint8Array.of(0x30, 0x81, 6, ...int([1]), ...int([1])),
+      "one integer only": seq(one, [0x05, 0x00]),
+      "integer running past the end": Uint8Array.of(0x30, 6, 0x02, 1, 1, 0x02, 9, 1)
+    }
+    for (const [name, der] of Object.entries(rejected))
+      assert.strictEqual(Result.isFailure(Der.signatureFromDer(der)), true, name)
+    // n - 1 is the largest valid value
+    assert.isTrue(Result.isSuccess(Der.signatureFromDer(seq(one, int([0, ...be32(ORDER - 1n)])))))
   })
 })
 
