@@ -5,10 +5,10 @@
  *
  * @since 0.1.0
  */
-import { CommandParser, ResponseWriter } from "@atmodem/at-protocol"
+import { type Command, CommandParser, ResponseWriter } from "@atmodem/at-protocol"
 import { CredStore } from "@atmodem/credstore"
 import { Key, Signer } from "@atmodem/jwt-core"
-import { Context, Effect, Result, Semaphore } from "effect"
+import { Context, Effect, Exit, Result } from "effect"
 import { CommandDisabled, codes, type ModemError, PlainError } from "./CmeError.ts"
 import { table } from "./CommandTable.ts"
 import * as EntropyModule from "./Entropy.ts"
@@ -16,6 +16,8 @@ import { Entropy } from "./Entropy.ts"
 import type { Identity } from "./Identity.ts"
 import type { Env } from "./internal/Env.ts"
 import * as KeyCache from "./internal/KeyCache.ts"
+import * as LineLock from "./internal/LineLock.ts"
+import * as Outcome from "./internal/Outcome.ts"
 import * as ModemState from "./ModemState.ts"
 import type { Profile } from "./Profile.ts"
 
@@ -26,6 +28,12 @@ export interface Modem {
   readonly identityPublicKey: Key.PublicKey
   /** Runs one command line (without its terminator) and returns the whole response, final result included. */
   readonly execute: (line: Uint8Array | string) => Effect.Effect<string>
+  /**
+   * `execute` for a caller already inside an uninterruptible region that runs the returned effect next (a
+   * session): the line runs now, and a line that finishes synchronously comes back as a completed `Exit`.
+   * `restore` keeps waiting for the modem and any asynchronous rest interruptible.
+   */
+  readonly executeNow: (line: Uint8Array | string, restore: LineLock.Restore) => Effect.Effect<string>
   /** A copy of the volatile state. */
   readonly state: Effect.Effect<ModemState.ModemState>
   /** Power-cycles the modem: volatile state back to power-on; credentials and identity stay. */
@@ -72,13 +80,16 @@ export const make = (options: {
       entropy: yield* Entropy,
       keys: KeyCache.make()
     }
-    const lock = yield* Semaphore.make(1)
+    const lock = LineLock.make()
 
-    const run = (command: {
-      readonly name: string
-      readonly form: "execute" | "set" | "read" | "test"
-      readonly params: ReadonlyArray<import("@atmodem/at-protocol").Command.Parameter>
-    }): Effect.Effect<ReadonlyArray<string>, ModemError> => {
+    // A bug in a handler answers ERROR and is logged; the session and the modem go on.
+    const failedUnexpectedly = (name: string, defect: unknown) =>
+      Effect.andThen(
+        Effect.logError(`${name} failed unexpectedly`, defect),
+        Effect.fail(new PlainError({ reason: `${name} failed unexpectedly` }))
+      )
+
+    const run = (command: Command.Command): Effect.Effect<ReadonlyArray<string>, ModemError> => {
       const spec = table.get(command.name)
       if (spec === undefined || (spec.available !== undefined && !spec.available(profile)))
         return Effect.fail(unknownCommand(command.name))
@@ -87,50 +98,60 @@ export const make = (options: {
         return Effect.fail(new PlainError({ reason: `${command.name} has no ${command.form} form` }))
       if (profile.disabledCommands.includes(command.name))
         return Effect.fail(new CommandDisabled({ reason: `${command.name} is disabled in this software build` }))
-      // A bug in a handler answers ERROR and is logged; the session and the modem go on.
-      return Effect.catchDefect(
-        Effect.suspend(() => handler(command.params, env)),
-        (defect) =>
-          Effect.andThen(
-            Effect.logError(`${command.name} failed unexpectedly`, defect),
-            Effect.fail(new PlainError({ reason: `${command.name} failed unexpectedly` }))
-          )
-      )
+      let outcome: Effect.Effect<ReadonlyArray<string>, ModemError>
+      try {
+        outcome = handler(command.params, env)
+      } catch (defect) {
+        return failedUnexpectedly(command.name, defect)
+      }
+      // A handler that finished synchronously returns an Exit: a success needs no Effect machinery at all.
+      if (Outcome.succeeded(outcome)) return outcome
+      return Effect.catchDefect(outcome, (defect) => failedUnexpectedly(command.name, defect))
     }
 
     const finalOf = (error: ModemError): ResponseWriter.FinalResult =>
       error._tag === "PlainError" ? ResponseWriter.error : ResponseWriter.cmeError(codes[error._tag])
 
-    // Plain continuations rather than Effect.gen: this runs for every command line.
-    const runLine = (line: Uint8Array | string): Effect.Effect<string> =>
-      Effect.suspend(() => {
-        const echo = env.state.echo ? `${typeof line === "string" ? line : decoder.decode(line)}\r\n` : ""
-        const parsed = CommandParser.parseLine(line)
-        if (Result.isFailure(parsed))
-          return Effect.succeed(echo + ResponseWriter.formatFinal(ResponseWriter.error, env.state.cmee))
-        const commands = parsed.success
-        const lines: Array<string> = []
-        // Runs the commands in order; the first failure ends the line with its final result.
-        const from = (index: number): Effect.Effect<ResponseWriter.FinalResult> =>
-          index === commands.length
-            ? Effect.succeed(ResponseWriter.ok)
-            : Effect.matchEffect(run(commands[index]!), {
-                onFailure: (error) => Effect.succeed(finalOf(error)),
-                onSuccess: (info) => {
-                  for (const text of info) lines.push(text)
-                  return from(index + 1)
-                }
-              })
-        return Effect.map(from(0), (final) => echo + ResponseWriter.formatResponse(lines, final, env.state.cmee))
-      })
+    // Plain code while the commands finish synchronously (the result is then an Exit); an Effect only from the
+    // first command that has to wait or fails. This runs for every command line.
+    const runLine = (line: Uint8Array | string): Effect.Effect<string> => {
+      const echo = env.state.echo ? `${typeof line === "string" ? line : decoder.decode(line)}\r\n` : ""
+      const parsed = CommandParser.parseLine(line)
+      if (Result.isFailure(parsed))
+        return Exit.succeed(echo + ResponseWriter.formatFinal(ResponseWriter.error, env.state.cmee))
+      const commands = parsed.success
+      const lines: Array<string> = []
+      const finish = (final: ResponseWriter.FinalResult) =>
+        echo + ResponseWriter.formatResponse(lines, final, env.state.cmee)
+      // Runs the commands in order from `index`; the first failure ends the line with its final result.
+      const from = (index: number): Effect.Effect<string> => {
+        for (let i = index; i < commands.length; i++) {
+          const outcome = run(commands[i]!)
+          if (Outcome.succeeded(outcome)) {
+            for (const text of outcome.value) lines.push(text)
+            continue
+          }
+          return Effect.matchEffect(outcome, {
+            onFailure: (error) => Effect.succeed(finish(finalOf(error))),
+            onSuccess: (info) => {
+              for (const text of info) lines.push(text)
+              return from(i + 1)
+            }
+          })
+        }
+        return Exit.succeed(finish(ResponseWriter.ok))
+      }
+      return from(0)
+    }
 
-    const locked = <A>(effect: Effect.Effect<A>) => Semaphore.withPermits(lock, 1)(effect)
+    const locked = <A>(effect: Effect.Effect<A>) => lock.run(() => effect)
 
     return {
       profile,
       identity,
       identityPublicKey: identity.key.publicKey,
-      execute: (line) => locked(runLine(line)),
+      execute: (line) => lock.run(() => runLine(line)),
+      executeNow: (line, restore) => lock.runNow(() => runLine(line), restore),
       state: Effect.sync(() => structuredClone(env.state)),
       restart: locked(
         Effect.sync(() => {

@@ -7,7 +7,9 @@
  */
 import { Framer, ResponseWriter } from "@atmodem/at-protocol"
 import { concatBytes } from "@noble/hashes/utils.js"
-import { Effect } from "effect"
+import { Effect, Exit } from "effect"
+import * as Outcome from "./internal/Outcome.ts"
+import * as Utf8Slab from "./internal/Utf8Slab.ts"
 import type { Modem } from "./Modem.ts"
 
 export interface Session {
@@ -20,35 +22,46 @@ export interface Session {
   readonly feedAll: (chunk: Uint8Array) => Effect.Effect<Uint8Array>
 }
 
-const encoder = new TextEncoder()
 /** An overlong line is answered like a syntax error: a bare `ERROR` whatever the `+CMEE` mode. */
-const overflowResponse = encoder.encode(ResponseWriter.formatFinal(ResponseWriter.error, 0))
+const overflowResponse = Exit.succeed(ResponseWriter.formatFinal(ResponseWriter.error, 0))
 
 export const make = (modem: Modem): Session => {
   const framer = Framer.make()
-  const respond = (frame: Framer.Frame): Effect.Effect<Uint8Array> =>
-    frame._tag === "Overflow"
-      ? Effect.succeed(overflowResponse)
-      : Effect.map(modem.execute(frame.line), (text) => encoder.encode(text))
-  // Plain continuations rather than Effect.gen: this runs for every chunk a connection receives.
+  const encode = Utf8Slab.make()
+  // One uninterruptible region per chunk, not per line: the lines of a chunk run as plain code while they finish
+  // synchronously; waiting for the modem, asynchronous commands and writes stay interruptible. This runs for
+  // every chunk a connection receives.
   const feed = <E, R>(chunk: Uint8Array, write: (response: Uint8Array) => Effect.Effect<void, E, R>) =>
-    Effect.suspend(() => {
-      const frames = framer.push(chunk)
-      const from = (index: number): Effect.Effect<void, E, R> =>
-        index === frames.length
-          ? Effect.void
-          : Effect.flatMap(respond(frames[index]!), (response) =>
-              Effect.flatMap(write(response), () => from(index + 1))
-            )
-      return from(0)
-    })
+    Effect.uninterruptibleMask((restore) =>
+      Effect.suspend(() => {
+        const frames = framer.push(chunk)
+        const from = (index: number): Effect.Effect<void, E, R> => {
+          for (let i = index; i < frames.length; i++) {
+            const frame = frames[i]!
+            const response = frame._tag === "Overflow" ? overflowResponse : modem.executeNow(frame.line, restore)
+            if (Outcome.succeeded(response)) {
+              const written = write(encode(response.value))
+              if (Outcome.succeeded(written)) continue
+              return Effect.flatMap(restore(written), () => from(i + 1))
+            }
+            return Effect.flatMap(response, (text) => Effect.flatMap(restore(write(encode(text))), () => from(i + 1)))
+          }
+          return Effect.void
+        }
+        return from(0)
+      })
+    )
   return {
     feed,
     feedAll: (chunk) =>
-      Effect.gen(function* () {
+      Effect.suspend(() => {
         const parts: Array<Uint8Array> = []
-        yield* feed(chunk, (response) => Effect.sync(() => void parts.push(response)))
-        return parts.length === 1 ? parts[0]! : concatBytes(...parts)
+        const collected = feed(chunk, (response) => {
+          parts.push(response)
+          return Effect.void
+        })
+        const all = () => (parts.length === 1 ? parts[0]! : concatBytes(...parts))
+        return Outcome.succeeded(collected) ? Exit.succeed(all()) : Effect.map(collected, all)
       })
   }
 }

@@ -4,15 +4,16 @@
  * parameters, the key and the clock.
  */
 import type { Command } from "@atmodem/at-protocol"
-import { Base64Url, Jwt, type Key } from "@atmodem/jwt-core"
+import { Jwt, type Key } from "@atmodem/jwt-core"
 import { bytesToHex } from "@noble/hashes/utils.js"
-import { Effect, Result } from "effect"
+import { Effect, Exit, Result } from "effect"
 import { fromCredStore, IncorrectParameters, JwtCreationFailed, NoAccess } from "../CmeError.ts"
 import type { CommandSpec, Handler } from "../internal/CommandSpec.ts"
 import type { Env } from "../internal/Env.ts"
 
 type Parameter = Command.Parameter
 
+import * as Outcome from "../internal/Outcome.ts"
 import * as Params from "../internal/Params.ts"
 import * as Time from "../internal/Time.ts"
 
@@ -40,6 +41,15 @@ const utf8Length = (text: string): number => {
   return bytes
 }
 
+const parameterSpecs: ReadonlyArray<Params.Spec> = [
+  { name: "alg (only 0, ES256)", kind: "integer", min: 0, max: 0 },
+  { name: "exp_delta", kind: "integer", min: 0, max: MAX_EXP_DELTA },
+  { name: "subject", kind: "string" },
+  { name: "audience", kind: "string" },
+  { name: "sec_tag", kind: "integer", min: 0, max: 4294967295 },
+  { name: "key_type", kind: "integer", min: 0, max: 255 }
+]
+
 interface Request {
   readonly expDelta: number | undefined
   readonly subject: string | undefined
@@ -53,14 +63,7 @@ const parseRequest = (
   params: ReadonlyArray<Parameter>,
   env: Env
 ): Request | IncorrectParameters | JwtCreationFailed => {
-  const values = Params.read(params, [
-    { name: "alg (only 0, ES256)", kind: "integer", min: 0, max: 0 },
-    { name: "exp_delta", kind: "integer", min: 0, max: MAX_EXP_DELTA },
-    { name: "subject", kind: "string" },
-    { name: "audience", kind: "string" },
-    { name: "sec_tag", kind: "integer", min: 0, max: 4294967295 },
-    { name: "key_type", kind: "integer", min: 0, max: 255 }
-  ])
+  const values = Params.read(params, parameterSpecs)
   if (values instanceof IncorrectParameters) return values
   const [, expDelta, subject, audience, secTag, keyType] = values as [
     unknown,
@@ -82,32 +85,37 @@ const parseRequest = (
   return { expDelta, subject, audience, stored: clientKey ? { secTag, keyType: keyType! } : undefined }
 }
 
-const encoder = new TextEncoder()
-
-/** Builds and signs the token with `key`, reading the modem clock once. */
-const signWith = (env: Env, request: Request, key: Key.PrivateKey) =>
-  Effect.clockWith((clock) => {
-    const nowMs = Time.nowWith(env.state.clock, clock.currentTimeMillisUnsafe())
-    const claims = Jwt.modemClaims({
-      chip: env.profile.chip,
-      deviceUuid: env.identity.deviceUuid,
-      firmwareUuid: env.profile.firmwareUuid,
-      nonce: bytesToHex(env.entropy.bytesSync(16)),
-      now: nowMs === undefined ? undefined : Math.floor(nowMs / 1000),
-      expDelta: request.expDelta,
-      subject: request.subject,
-      audience: request.audience
-    })
-    const input = `${Jwt.headerSegment(key.publicKey)}.${Base64Url.encode(Jwt.payloadBytes(claims))}`
-    return Effect.mapBoth(env.signer.sign(key, encoder.encode(input)), {
-      onFailure: (error) => new JwtCreationFailed({ reason: error.reason }),
-      onSuccess: (signature) => [`%JWT: "${input}.${Base64Url.encode(signature)}"`]
-    })
+/**
+ * Builds and signs the token with `key`, reading the modem clock once. With a synchronous signer the answer is
+ * a completed Exit (no Effect runs per token: this is the modem's hot path).
+ */
+const signWith = (
+  env: Env,
+  request: Request,
+  key: Key.PrivateKey
+): Effect.Effect<ReadonlyArray<string>, JwtCreationFailed> => {
+  const nowMs = Time.nowWith(env.state.clock, Time.hostClock().currentTimeMillisUnsafe())
+  const claims = Jwt.modemClaims({
+    chip: env.profile.chip,
+    deviceUuid: env.identity.deviceUuid,
+    firmwareUuid: env.profile.firmwareUuid,
+    nonce: bytesToHex(env.entropy.bytesSync(16)),
+    now: nowMs === undefined ? undefined : Math.floor(nowMs / 1000),
+    expDelta: request.expDelta,
+    subject: request.subject,
+    audience: request.audience
   })
+  const token = Jwt.signNow(claims, key, env.signer)
+  if (Outcome.succeeded(token)) return Exit.succeed([`%JWT: "${token.value}"`])
+  return Effect.mapBoth(token, {
+    onFailure: (error) => new JwtCreationFailed({ reason: error.reason }),
+    onSuccess: (value) => [`%JWT: "${value}"`]
+  })
+}
 
 const createToken: Handler = (params, env) => {
   const request = parseRequest(params, env)
-  if (request instanceof IncorrectParameters || request instanceof JwtCreationFailed) return Effect.fail(request)
+  if (request instanceof IncorrectParameters || request instanceof JwtCreationFailed) return Exit.fail(request)
   return request.stored === undefined
     ? signWith(env, request, env.identity.key)
     : Effect.flatMap(storedKey(env, request.stored.secTag, request.stored.keyType), (key) =>

@@ -1,9 +1,19 @@
-import { Clock, Effect, Result } from "effect"
+import { Clock, Effect, Fiber, Result } from "effect"
 import type { ModemClock } from "../ModemState.ts"
 
 /** The modem's UTC time in epoch milliseconds given the host clock, or `undefined` while it has no valid time. */
 export const nowWith = (clock: ModemClock, hostMs: number): number | undefined =>
   clock._tag === "Unset" ? undefined : hostMs + clock.offsetMs
+
+/**
+ * The host clock of the fiber running the current command (a `TestClock` in tests), read without an Effect:
+ * command handlers run synchronously inside the session's fiber. Outside any fiber, the default clock.
+ */
+export const hostClock = (): Clock.Clock => {
+  const fiber = Fiber.getCurrent()
+  return fiber === undefined ? defaultClock : fiber.getRef(Clock.Clock)
+}
+const defaultClock = Effect.runSync(Clock.clockWith(Effect.succeed))
 
 /** The modem's UTC time in epoch milliseconds, or `undefined` while it has no valid time. */
 export const now = (clock: ModemClock): Effect.Effect<number | undefined> =>
