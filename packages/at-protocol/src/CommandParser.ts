@@ -68,6 +68,27 @@ type Step = number | ParseError
 
 const fail = (position: number, reason: string) => new ParseError({ position, reason })
 
+// Commands and parameters are collected in scratch arrays reused from line to line and handed out at their exact
+// size: a fresh `[]` grown by `push` reserves room for 16 on its first push, and this runs for every command line.
+// Parsing is synchronous and never re-entered, so module-level scratch space is safe.
+const commandScratch: Array<Command.Command | undefined> = []
+let commandCount = 0
+const paramScratch: Array<Command.Parameter | undefined> = []
+let paramCount = 0
+
+const addCommand = (command: Command.Command): void => {
+  commandScratch[commandCount++] = command
+}
+const addParam = (param: Command.Parameter): void => {
+  paramScratch[paramCount++] = param
+}
+/** The first `count` scratch entries as an exact-size array; the scratch lets go of them. */
+const takeExact = <A>(scratch: Array<A | undefined>, count: number): Array<A> => {
+  const out = scratch.slice(0, count) as Array<A>
+  scratch.fill(undefined, 0, count)
+  return out
+}
+
 /**
  * Parses one command line (without its terminator) into its commands. `AT` alone gives zero commands.
  *
@@ -90,16 +111,22 @@ const parseBytes = (bytes: Uint8Array): Result.Result<ReadonlyArray<Command.Comm
     return Result.fail(fail(i, "expected AT"))
   }
   i += 2
-  const commands: Array<Command.Command> = []
-  if (skipWs(bytes, i) === n) return Result.succeed(commands)
+  if (skipWs(bytes, i) === n) return Result.succeed([])
+  commandCount = 0
   for (;;) {
-    const step = parseCommand(bytes, i, commands)
-    if (typeof step !== "number") return Result.fail(step)
+    const step = parseCommand(bytes, i)
+    if (typeof step !== "number") {
+      takeExact(commandScratch, commandCount)
+      return Result.fail(step)
+    }
     i = skipWs(bytes, step)
-    if (i === n) return Result.succeed(commands)
-    if (bytes[i] !== SEMICOLON) return Result.fail(fail(i, "expected ; or end of line"))
+    if (i === n) return Result.succeed(takeExact(commandScratch, commandCount))
+    if (bytes[i] !== SEMICOLON) {
+      takeExact(commandScratch, commandCount)
+      return Result.fail(fail(i, "expected ; or end of line"))
+    }
     i = skipWs(bytes, i + 1)
-    if (i === n) return Result.succeed(commands)
+    if (i === n) return Result.succeed(takeExact(commandScratch, commandCount))
   }
 }
 
@@ -108,10 +135,10 @@ const skipWs = (bytes: Uint8Array, i: number): number => {
   return i
 }
 
-const parseCommand = (bytes: Uint8Array, i: number, out: Array<Command.Command>): Step => {
+const parseCommand = (bytes: Uint8Array, i: number): Step => {
   const n = bytes.length
   const c = i < n ? bytes[i]! : -1
-  if (c === PLUS || c === PERCENT || c === HASH) return parseExtended(bytes, i, out)
+  if (c === PLUS || c === PERCENT || c === HASH) return parseExtended(bytes, i)
   let name: string
   let j: number
   if (isLetter(c)) {
@@ -126,14 +153,14 @@ const parseCommand = (bytes: Uint8Array, i: number, out: Array<Command.Command>)
   if (j < n && isDigit(bytes[j]!)) {
     const value = parseInteger(bytes, j, false)
     if (value instanceof ParseError) return value
-    out.push({ name, form: "set", params: [Command.integer(value.value)] })
-    return value.end
+    addCommand({ name, form: "set", params: [Command.integer(value)] })
+    return integerEnd
   }
-  out.push({ name, form: "execute", params: [] })
+  addCommand({ name, form: "execute", params: [] })
   return j
 }
 
-const parseExtended = (bytes: Uint8Array, i: number, out: Array<Command.Command>): Step => {
+const parseExtended = (bytes: Uint8Array, i: number): Step => {
   const n = bytes.length
   let j = i + 1
   while (j < n && (isLetter(bytes[j]!) || isDigit(bytes[j]!))) j++
@@ -142,26 +169,27 @@ const parseExtended = (bytes: Uint8Array, i: number, out: Array<Command.Command>
   for (let k = i + 1; k < j; k++) name += String.fromCharCode(upper(bytes[k]!))
   const c = j < n ? bytes[j]! : -1
   if (c === QUESTION) {
-    out.push({ name, form: "read", params: [] })
+    addCommand({ name, form: "read", params: [] })
     return j + 1
   }
   if (c !== EQUALS) {
-    out.push({ name, form: "execute", params: [] })
+    addCommand({ name, form: "execute", params: [] })
     return j
   }
   if (j + 1 < n && bytes[j + 1] === QUESTION) {
-    out.push({ name, form: "test", params: [] })
+    addCommand({ name, form: "test", params: [] })
     return j + 2
   }
-  const params: Array<Command.Parameter> = []
-  const end = parseParams(bytes, j + 1, params)
+  paramCount = 0
+  const end = parseParams(bytes, j + 1)
+  const params = takeExact(paramScratch, paramCount)
   if (typeof end !== "number") return end
-  out.push({ name, form: "set", params })
+  addCommand({ name, form: "set", params })
   return end
 }
 
 /** Parses parameters up to (not including) a `;` or the end of the line. */
-const parseParams = (bytes: Uint8Array, i: number, out: Array<Command.Parameter>): Step => {
+const parseParams = (bytes: Uint8Array, i: number): Step => {
   const n = bytes.length
   for (;;) {
     i = skipWs(bytes, i)
@@ -176,15 +204,15 @@ const parseParams = (bytes: Uint8Array, i: number, out: Array<Command.Parameter>
         const bad = Utf8.invalidOffset(bytes, i + 1, close)
         if (bad !== -1) return fail(bad, "invalid UTF-8 in string")
       }
-      out.push(Command.string(value))
+      addParam(Command.string(value))
       i = close + 1
     } else if (isDigit(c) || c === PLUS || c === MINUS) {
       const value = parseInteger(bytes, i, true)
       if (value instanceof ParseError) return value
-      out.push(Command.integer(value.value))
-      i = value.end
+      addParam(Command.integer(value))
+      i = integerEnd
     } else {
-      out.push(Command.empty)
+      addParam(Command.empty)
     }
     i = skipWs(bytes, i)
     const d = i < n ? bytes[i]! : -1
@@ -197,12 +225,14 @@ const parseParams = (bytes: Uint8Array, i: number, out: Array<Command.Parameter>
   }
 }
 
-/** `0` or `[1-9][0-9]*`, with an optional sign when `signed`; the value must be a safe integer. */
-const parseInteger = (
-  bytes: Uint8Array,
-  i: number,
-  signed: boolean
-): { readonly value: number; readonly end: number } | ParseError => {
+/** Where the last integer {@link parseInteger} read ends (a position, so no result object per integer). */
+let integerEnd = 0
+
+/**
+ * `0` or `[1-9][0-9]*`, with an optional sign when `signed`; the value must be a safe integer. Its end position
+ * is left in `integerEnd`.
+ */
+const parseInteger = (bytes: Uint8Array, i: number, signed: boolean): number | ParseError => {
   const n = bytes.length
   let negative = false
   if (signed && (bytes[i] === PLUS || bytes[i] === MINUS)) {
@@ -213,7 +243,8 @@ const parseInteger = (
   const start = i
   if (bytes[i] === ZERO) {
     if (i + 1 < n && isDigit(bytes[i + 1]!)) return fail(i, "leading zero in integer")
-    return { value: 0, end: i + 1 }
+    integerEnd = i + 1
+    return 0
   }
   let value = 0
   while (i < n && isDigit(bytes[i]!)) {
@@ -221,5 +252,6 @@ const parseInteger = (
     i++
   }
   if (value > Number.MAX_SAFE_INTEGER) return fail(start, "integer out of range")
-  return { value: negative ? -value : value, end: i }
+  integerEnd = i
+  return negative ? -value : value
 }

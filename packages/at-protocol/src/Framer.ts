@@ -68,17 +68,19 @@ export const make = (options?: { readonly maxLineLength?: number }): Framer => {
   let discarding = false
   let discarded = 0
 
-  const endLine = (chunk: Uint8Array, start: number, end: number, frames: Array<Frame>): void => {
+  // The frame a terminator completes, if any (blank lines give none).
+  const endLine = (chunk: Uint8Array, start: number, end: number): Frame | undefined => {
     const size = end - start
     if (discarding) {
-      frames.push({ _tag: "Overflow", discarded: discarded + size })
+      const frame: Frame = { _tag: "Overflow", discarded: discarded + size }
       discarding = false
       discarded = 0
-      return
+      return frame
     }
     const total = length + size
+    let frame: Frame | undefined
     if (total > max) {
-      frames.push({ _tag: "Overflow", discarded: total })
+      frame = { _tag: "Overflow", discarded: total }
     } else if (total > 0) {
       let line: Uint8Array
       if (length === 0) {
@@ -89,9 +91,10 @@ export const make = (options?: { readonly maxLineLength?: number }): Framer => {
         copy(buffer, 0, length, line, 0)
         copy(chunk, start, end, line, length)
       }
-      if (!isBlank(line)) frames.push({ _tag: "Line", line })
+      if (!isBlank(line)) frame = { _tag: "Line", line }
     }
     length = 0
+    return frame
   }
 
   const keep = (chunk: Uint8Array, start: number, end: number): void => {
@@ -118,6 +121,8 @@ export const make = (options?: { readonly maxLineLength?: number }): Framer => {
   }
 
   const push = (chunk: Uint8Array): ReadonlyArray<Frame> => {
+    // Most chunks complete one line: no array grown for it, just `[first]` at the end.
+    let first: Frame | undefined
     let frames: Array<Frame> | undefined
     const n = chunk.length
     let start = 0
@@ -143,13 +148,17 @@ export const make = (options?: { readonly maxLineLength?: number }): Framer => {
         i++
         continue
       }
-      if (frames === undefined) frames = []
-      endLine(chunk, start, i, frames)
+      const frame = endLine(chunk, start, i)
+      if (frame !== undefined) {
+        if (first === undefined) first = frame
+        else if (frames === undefined) frames = [first, frame]
+        else frames.push(frame)
+      }
       i++
       start = i
     }
     keep(chunk, start, n)
-    return frames ?? noFrames
+    return frames ?? (first === undefined ? noFrames : [first])
   }
 
   return {

@@ -36,6 +36,19 @@ describe("CommandParser fixtures", () => {
 })
 
 describe("CommandParser details", () => {
+  it("one line's commands and parameters never leak into the next, whether it parsed or failed", () => {
+    const first = parseOk('AT+A=1,"x",,3;+B=7;%C?')
+    parseErr('AT+D=1,2,"unterminated')
+    parseErr("AT+E=1,2;+F=3;+")
+    parseErr("AT+H=5;+I=,x")
+    assert.deepStrictEqual(parseOk("AT+J=2"), [{ name: "+J", form: "set", params: [{ _tag: "Integer", value: 2 }] }])
+    assert.deepStrictEqual(parseOk("AT%K"), [{ name: "%K", form: "execute", params: [] }])
+    // results handed out earlier stay as they were
+    assert.deepStrictEqual(first, parseOk('AT+A=1,"x",,3;+B=7;%C?'))
+    assert.strictEqual(first.length, 3)
+    assert.strictEqual(first[0]!.params.length, 4)
+  })
+
   it("AT alone is zero commands", () => {
     assert.deepStrictEqual(parseOk("AT"), [])
     assert.deepStrictEqual(parseOk(" at "), [])

@@ -62,6 +62,11 @@ const fixedPublicKeyPem = (name: string) =>
 
 const decoder = new TextDecoder()
 
+const noLines: ReadonlyArray<string> = []
+// Most lines have one command: its information lines are used as they are, without copying.
+const appendLines = (lines: ReadonlyArray<string>, more: ReadonlyArray<string>) =>
+  lines.length === 0 ? more : more.length === 0 ? lines : [...lines, ...more]
+
 const unknownCommand = (name: string) => new PlainError({ reason: `unknown command ${name}` })
 
 /** Makes a modem over the credential store, signer and entropy in context. */
@@ -112,36 +117,38 @@ export const make = (options: {
     const finalOf = (error: ModemError): ResponseWriter.FinalResult =>
       error._tag === "PlainError" ? ResponseWriter.error : ResponseWriter.cmeError(codes[error._tag])
 
-    // Plain code while the commands finish synchronously (the result is then an Exit); an Effect only from the
-    // first command that has to wait or fails. This runs for every command line.
+    const finish = (echo: string, lines: ReadonlyArray<string>, final: ResponseWriter.FinalResult) =>
+      echo + ResponseWriter.formatResponse(lines, final, env.state.cmee)
+
+    // Runs `commands` from `index` in order, collecting their information lines; the first failure ends the line
+    // with its final result. Plain code while the commands finish synchronously (the result is then an Exit);
+    // an Effect only from the first command that has to wait or fails. This runs for every command line.
+    const runCommands = (
+      commands: ReadonlyArray<Command.Command>,
+      index: number,
+      echo: string,
+      lines: ReadonlyArray<string>
+    ): Effect.Effect<string> => {
+      for (let i = index; i < commands.length; i++) {
+        const outcome = run(commands[i]!)
+        if (Outcome.succeeded(outcome)) {
+          lines = appendLines(lines, outcome.value)
+          continue
+        }
+        return Effect.matchEffect(outcome, {
+          onFailure: (error) => Effect.succeed(finish(echo, lines, finalOf(error))),
+          onSuccess: (info) => runCommands(commands, i + 1, echo, appendLines(lines, info))
+        })
+      }
+      return Exit.succeed(finish(echo, lines, ResponseWriter.ok))
+    }
+
     const runLine = (line: Uint8Array | string): Effect.Effect<string> => {
       const echo = env.state.echo ? `${typeof line === "string" ? line : decoder.decode(line)}\r\n` : ""
       const parsed = CommandParser.parseLine(line)
-      if (Result.isFailure(parsed))
-        return Exit.succeed(echo + ResponseWriter.formatFinal(ResponseWriter.error, env.state.cmee))
-      const commands = parsed.success
-      const lines: Array<string> = []
-      const finish = (final: ResponseWriter.FinalResult) =>
-        echo + ResponseWriter.formatResponse(lines, final, env.state.cmee)
-      // Runs the commands in order from `index`; the first failure ends the line with its final result.
-      const from = (index: number): Effect.Effect<string> => {
-        for (let i = index; i < commands.length; i++) {
-          const outcome = run(commands[i]!)
-          if (Outcome.succeeded(outcome)) {
-            for (const text of outcome.value) lines.push(text)
-            continue
-          }
-          return Effect.matchEffect(outcome, {
-            onFailure: (error) => Effect.succeed(finish(finalOf(error))),
-            onSuccess: (info) => {
-              for (const text of info) lines.push(text)
-              return from(i + 1)
-            }
-          })
-        }
-        return Exit.succeed(finish(ResponseWriter.ok))
-      }
-      return from(0)
+      return Result.isFailure(parsed)
+        ? Exit.succeed(echo + ResponseWriter.formatFinal(ResponseWriter.error, env.state.cmee))
+        : runCommands(parsed.success, 0, echo, noLines)
     }
 
     const locked = <A>(effect: Effect.Effect<A>) => lock.run(() => effect)

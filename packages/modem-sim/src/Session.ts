@@ -8,8 +8,8 @@
 import { Framer, ResponseWriter } from "@atmodem/at-protocol"
 import { concatBytes } from "@noble/hashes/utils.js"
 import { Effect, Exit } from "effect"
+import type * as LineLock from "./internal/LineLock.ts"
 import * as Outcome from "./internal/Outcome.ts"
-import * as Utf8Slab from "./internal/Utf8Slab.ts"
 import type { Modem } from "./Modem.ts"
 
 export interface Session {
@@ -22,46 +22,56 @@ export interface Session {
   readonly feedAll: (chunk: Uint8Array) => Effect.Effect<Uint8Array>
 }
 
+const encoder = new TextEncoder()
+const empty = new Uint8Array(0)
 /** An overlong line is answered like a syntax error: a bare `ERROR` whatever the `+CMEE` mode. */
 const overflowResponse = Exit.succeed(ResponseWriter.formatFinal(ResponseWriter.error, 0))
 
 export const make = (modem: Modem): Session => {
   const framer = Framer.make()
-  const encode = Utf8Slab.make()
   // One uninterruptible region per chunk, not per line: the lines of a chunk run as plain code while they finish
   // synchronously; waiting for the modem, asynchronous commands and writes stay interruptible. This runs for
   // every chunk a connection receives.
   const feed = <E, R>(chunk: Uint8Array, write: (response: Uint8Array) => Effect.Effect<void, E, R>) =>
-    Effect.uninterruptibleMask((restore) =>
-      Effect.suspend(() => {
-        const frames = framer.push(chunk)
-        const from = (index: number): Effect.Effect<void, E, R> => {
-          for (let i = index; i < frames.length; i++) {
-            const frame = frames[i]!
-            const response = frame._tag === "Overflow" ? overflowResponse : modem.executeNow(frame.line, restore)
-            if (Outcome.succeeded(response)) {
-              const written = write(encode(response.value))
-              if (Outcome.succeeded(written)) continue
-              return Effect.flatMap(restore(written), () => from(i + 1))
-            }
-            return Effect.flatMap(response, (text) => Effect.flatMap(restore(write(encode(text))), () => from(i + 1)))
-          }
-          return Effect.void
-        }
-        return from(0)
-      })
-    )
+    Effect.uninterruptibleMask((restore) => Effect.suspend(() => respond(framer.push(chunk), 0, write, restore)))
+  // Answers `frames` from `index` in order: plain code while lines and writes finish synchronously, an Effect
+  // from the first one that has to wait.
+  const respond = <E, R>(
+    frames: ReadonlyArray<Framer.Frame>,
+    index: number,
+    write: (response: Uint8Array) => Effect.Effect<void, E, R>,
+    restore: LineLock.Restore
+  ): Effect.Effect<void, E, R> => {
+    for (let i = index; i < frames.length; i++) {
+      const frame = frames[i]!
+      const response = frame._tag === "Overflow" ? overflowResponse : modem.executeNow(frame.line, restore)
+      if (!Outcome.succeeded(response))
+        return Effect.flatMap(response, (text) =>
+          Effect.flatMap(restore(write(encoder.encode(text))), () => respond(frames, i + 1, write, restore))
+        )
+      const written = write(encoder.encode(response.value))
+      if (!Outcome.succeeded(written))
+        return Effect.flatMap(restore(written), () => respond(frames, i + 1, write, restore))
+    }
+    return Effect.void
+  }
   return {
     feed,
     feedAll: (chunk) =>
-      Effect.suspend(() => {
-        const parts: Array<Uint8Array> = []
-        const collected = feed(chunk, (response) => {
-          parts.push(response)
-          return Effect.void
+      Effect.uninterruptibleMask((restore) =>
+        Effect.suspend(() => {
+          let single: Uint8Array | undefined
+          let parts: Array<Uint8Array> | undefined
+          const collect = (response: Uint8Array) => {
+            if (single === undefined) single = response
+            else if (parts === undefined) parts = [single, response]
+            else parts.push(response)
+            return Effect.void
+          }
+          const all = () => (parts !== undefined ? concatBytes(...parts) : (single ?? empty))
+          const done = respond(framer.push(chunk), 0, collect, restore)
+          return Outcome.succeeded(done) ? Exit.succeed(all()) : Effect.map(done, all)
         })
-        const all = () => (parts.length === 1 ? parts[0]! : concatBytes(...parts))
-        return Outcome.succeeded(collected) ? Exit.succeed(all()) : Effect.map(collected, all)
-      })
+      )
   }
 }

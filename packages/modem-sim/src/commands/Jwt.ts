@@ -50,6 +50,9 @@ const parameterSpecs: ReadonlyArray<Params.Spec> = [
   { name: "key_type", kind: "integer", min: 0, max: 255 }
 ]
 
+const tooLong = (claim: string | undefined, env: Env) =>
+  claim !== undefined && utf8Length(claim) > env.profile.jwtMaxClaimBytes
+
 interface Request {
   readonly expDelta: number | undefined
   readonly subject: string | undefined
@@ -79,9 +82,8 @@ const parseRequest = (
   const clientKey = secTag !== undefined && secTag !== 0
   if (clientKey && keyType !== 2 && !(keyType === 8 && env.profile.endorsementKey))
     return new IncorrectParameters({ reason: `key_type ${keyType} cannot sign a JWT on this modem` })
-  for (const claim of [subject, audience])
-    if (claim !== undefined && utf8Length(claim) > env.profile.jwtMaxClaimBytes)
-      return new JwtCreationFailed({ reason: `claims are limited to ${env.profile.jwtMaxClaimBytes} bytes` })
+  if (tooLong(subject, env) || tooLong(audience, env))
+    return new JwtCreationFailed({ reason: `claims are limited to ${env.profile.jwtMaxClaimBytes} bytes` })
   return { expDelta, subject, audience, stored: clientKey ? { secTag, keyType: keyType! } : undefined }
 }
 

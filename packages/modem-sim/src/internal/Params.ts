@@ -76,11 +76,11 @@ export const read = (
   specs: ReadonlyArray<Spec>
 ): ReadonlyArray<number | string | undefined> | IncorrectParameters => {
   if (params.length > specs.length) return new IncorrectParameters({ reason: `at most ${specs.length} parameters` })
-  const values: Array<number | string | undefined> = []
+  const values = new Array<number | string | undefined>(specs.length)
   for (let i = 0; i < specs.length; i++) {
     const value = check(at(params, i), specs[i]!)
     if (value instanceof IncorrectParameters) return value
-    values.push(value)
+    values[i] = value
   }
   return values
 }
