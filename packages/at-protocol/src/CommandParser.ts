@@ -84,8 +84,11 @@ const addParam = (param: Command.Parameter): void => {
 }
 /** The first `count` scratch entries as an exact-size array; the scratch lets go of them. */
 const takeExact = <A>(scratch: Array<A | undefined>, count: number): Array<A> => {
-  const out = scratch.slice(0, count) as Array<A>
-  scratch.fill(undefined, 0, count)
+  const out = new Array<A>(count)
+  for (let k = 0; k < count; k++) {
+    out[k] = scratch[k]!
+    scratch[k] = undefined
+  }
   return out
 }
 

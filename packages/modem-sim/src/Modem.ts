@@ -29,11 +29,10 @@ export interface Modem {
   /** Runs one command line (without its terminator) and returns the whole response, final result included. */
   readonly execute: (line: Uint8Array | string) => Effect.Effect<string>
   /**
-   * `execute` for a caller already inside an uninterruptible region that runs the returned effect next (a
-   * session): the line runs now, and a line that finishes synchronously comes back as a completed `Exit`.
-   * `restore` keeps waiting for the modem and any asynchronous rest interruptible.
+   * `execute` for a caller that is running in a fiber and runs the returned effect next (a session): the line
+   * runs now when the modem is free, and a line that finishes synchronously comes back as a completed `Exit`.
    */
-  readonly executeNow: (line: Uint8Array | string, restore: LineLock.Restore) => Effect.Effect<string>
+  readonly executeNow: (line: Uint8Array | string) => Effect.Effect<string>
   /** A copy of the volatile state. */
   readonly state: Effect.Effect<ModemState.ModemState>
   /** Power-cycles the modem: volatile state back to power-on; credentials and identity stay. */
@@ -158,7 +157,7 @@ export const make = (options: {
       identity,
       identityPublicKey: identity.key.publicKey,
       execute: (line) => lock.run(() => runLine(line)),
-      executeNow: (line, restore) => lock.runNow(() => runLine(line), restore),
+      executeNow: (line) => lock.runNow(() => runLine(line)),
       state: Effect.sync(() => structuredClone(env.state)),
       restart: locked(
         Effect.sync(() => {

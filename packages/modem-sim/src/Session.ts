@@ -8,7 +8,6 @@
 import { Framer, ResponseWriter } from "@atmodem/at-protocol"
 import { concatBytes } from "@noble/hashes/utils.js"
 import { Effect, Exit } from "effect"
-import type * as LineLock from "./internal/LineLock.ts"
 import * as Outcome from "./internal/Outcome.ts"
 import type { Modem } from "./Modem.ts"
 
@@ -29,49 +28,43 @@ const overflowResponse = Exit.succeed(ResponseWriter.formatFinal(ResponseWriter.
 
 export const make = (modem: Modem): Session => {
   const framer = Framer.make()
-  // One uninterruptible region per chunk, not per line: the lines of a chunk run as plain code while they finish
-  // synchronously; waiting for the modem, asynchronous commands and writes stay interruptible. This runs for
-  // every chunk a connection receives.
+  // This runs for every chunk a connection receives.
   const feed = <E, R>(chunk: Uint8Array, write: (response: Uint8Array) => Effect.Effect<void, E, R>) =>
-    Effect.uninterruptibleMask((restore) => Effect.suspend(() => respond(framer.push(chunk), 0, write, restore)))
+    Effect.suspend(() => respond(framer.push(chunk), 0, write))
   // Answers `frames` from `index` in order: plain code while lines and writes finish synchronously, an Effect
   // from the first one that has to wait.
   const respond = <E, R>(
     frames: ReadonlyArray<Framer.Frame>,
     index: number,
-    write: (response: Uint8Array) => Effect.Effect<void, E, R>,
-    restore: LineLock.Restore
+    write: (response: Uint8Array) => Effect.Effect<void, E, R>
   ): Effect.Effect<void, E, R> => {
     for (let i = index; i < frames.length; i++) {
       const frame = frames[i]!
-      const response = frame._tag === "Overflow" ? overflowResponse : modem.executeNow(frame.line, restore)
+      const response = frame._tag === "Overflow" ? overflowResponse : modem.executeNow(frame.line)
       if (!Outcome.succeeded(response))
         return Effect.flatMap(response, (text) =>
-          Effect.flatMap(restore(write(encoder.encode(text))), () => respond(frames, i + 1, write, restore))
+          Effect.flatMap(write(encoder.encode(text)), () => respond(frames, i + 1, write))
         )
       const written = write(encoder.encode(response.value))
-      if (!Outcome.succeeded(written))
-        return Effect.flatMap(restore(written), () => respond(frames, i + 1, write, restore))
+      if (!Outcome.succeeded(written)) return Effect.flatMap(written, () => respond(frames, i + 1, write))
     }
     return Effect.void
   }
   return {
     feed,
     feedAll: (chunk) =>
-      Effect.uninterruptibleMask((restore) =>
-        Effect.suspend(() => {
-          let single: Uint8Array | undefined
-          let parts: Array<Uint8Array> | undefined
-          const collect = (response: Uint8Array) => {
-            if (single === undefined) single = response
-            else if (parts === undefined) parts = [single, response]
-            else parts.push(response)
-            return Effect.void
-          }
-          const all = () => (parts !== undefined ? concatBytes(...parts) : (single ?? empty))
-          const done = respond(framer.push(chunk), 0, collect, restore)
-          return Outcome.succeeded(done) ? Exit.succeed(all()) : Effect.map(done, all)
-        })
-      )
+      Effect.suspend(() => {
+        let single: Uint8Array | undefined
+        let parts: Array<Uint8Array> | undefined
+        const collect = (response: Uint8Array) => {
+          if (single === undefined) single = response
+          else if (parts === undefined) parts = [single, response]
+          else parts.push(response)
+          return Effect.void
+        }
+        const all = () => (parts !== undefined ? concatBytes(...parts) : (single ?? empty))
+        const done = respond(framer.push(chunk), 0, collect)
+        return Outcome.succeeded(done) ? Exit.succeed(all()) : Effect.map(done, all)
+      })
   }
 }

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Deferred, Effect, Exit, Fiber } from "effect"
+import { TestClock } from "effect/testing"
 import * as LineLock from "../src/internal/LineLock.ts"
 
 /** A synchronous line that logs its name. */
@@ -23,10 +24,11 @@ describe("LineLock", () => {
     Effect.gen(function* () {
       const lock = LineLock.make()
       const done = Exit.succeed("OK")
-      const result = yield* Effect.uninterruptibleMask((restore) => Effect.sync(() => lock.runNow(() => done, restore)))
+      const result = yield* Effect.sync(() => lock.runNow(() => done))
       assert.strictEqual(result, done)
       // and the lock is free again: a second line runs at once too
-      assert.strictEqual(yield* lock.run(() => Exit.succeed("again")), "again")
+      const again = Exit.succeed("again")
+      assert.strictEqual(yield* Effect.sync(() => lock.runNow(() => again)), again)
     })
   )
 
@@ -71,24 +73,45 @@ describe("LineLock", () => {
     })
   )
 
-  it.effect("interrupting the running line, or a defect in it, releases the lock", () =>
+  it.effect("a started line runs to its end even when its caller is interrupted, and then releases the lock", () =>
     Effect.gen(function* () {
       const lock = LineLock.make()
       const log: Array<string> = []
-      const never = yield* Deferred.make<void>()
-      const stuck = yield* Effect.forkChild(lock.run(asyncLine(log, "stuck", never)))
-      const next = yield* Effect.forkChild(lock.run(() => Exit.succeed("next")))
+      const gate = yield* Deferred.make<void>()
+      const caller = yield* Effect.forkChild(lock.run(asyncLine(log, "a", gate)))
+      const next = yield* Effect.forkChild(lock.run(syncLine(log, "b")))
       yield* Effect.yieldNow
-      yield* Fiber.interrupt(stuck)
-      assert.strictEqual(yield* Fiber.join(next), "next")
+      yield* Fiber.interrupt(caller) // returns at once: the caller only joins the line
+      assert.deepStrictEqual(log, ["a start"])
+      yield* Deferred.succeed(gate, undefined)
+      assert.strictEqual(yield* Fiber.join(next), "b")
+      assert.deepStrictEqual(log, ["a start", "a end", "b"])
+    })
+  )
 
-      const crashed = yield* Effect.exit(
+  it.effect("an asynchronous line runs with its caller's services (the test clock here)", () =>
+    Effect.gen(function* () {
+      const lock = LineLock.make()
+      const line = lock.run(() => Effect.as(Effect.sleep("1 hour"), "woke"))
+      const fiber = yield* Effect.forkChild(line)
+      yield* Effect.yieldNow
+      yield* TestClock.adjust("1 hour")
+      assert.strictEqual(yield* Fiber.join(fiber), "woke")
+    })
+  )
+
+  it.effect("a defect in a line, synchronous or not, releases the lock", () =>
+    Effect.gen(function* () {
+      const lock = LineLock.make()
+      const thrown = yield* Effect.exit(
         lock.run(() => {
           throw new Error("handler bug")
         })
       )
-      assert.isTrue(Exit.hasDies(crashed))
-      assert.strictEqual(yield* lock.run(() => Exit.succeed("after the crash")), "after the crash")
+      assert.isTrue(Exit.hasDies(thrown))
+      const died = yield* Effect.exit(lock.run(() => Effect.andThen(Effect.yieldNow, Effect.die("async bug"))))
+      assert.isTrue(Exit.hasDies(died))
+      assert.strictEqual(yield* lock.run(() => Exit.succeed("after the crashes")), "after the crashes")
     })
   )
 })

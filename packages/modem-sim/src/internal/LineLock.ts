@@ -1,27 +1,25 @@
 /**
- * One command line at a time per modem, whichever session sends it, at the price of no fiber hand-off for the
+ * One command line at a time per modem, whichever session sends it, at the price of no Effect at all for the
  * common case.
  *
- * A line whose commands all finish synchronously (no I/O: the effect `start` returns is already an `Exit`)
- * runs at once when no other line is in flight — JavaScript cannot interleave it. A line that has to wait (a
- * file store, an asynchronous signer) holds the lock until it ends; lines that arrive meanwhile queue in order
- * and the lock passes straight to the next one. Interruption while queued leaves the queue; interruption of a
- * running line releases the lock.
+ * A line whose commands all finish synchronously (no I/O: `start` returns an `Exit`) runs at once when no other
+ * line is in flight — JavaScript cannot interleave it — and its `Exit` comes back as it is. A line that has to
+ * wait (a file store, an asynchronous signer) finishes in a fiber of its own that holds the lock until the line
+ * ends, as a modem finishes a command whether or not the host is still there; its caller only joins it, so
+ * interrupting the caller never strands the lock. Lines that arrive meanwhile queue in arrival order and the
+ * lock passes straight to the next one; interruption while queued leaves the queue.
  */
-import { Effect, Exit } from "effect"
-
-/** Makes an effect interruptible again inside an uninterruptible region (what `uninterruptibleMask` gives). */
-export type Restore = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+import { Context, Effect, Exit, Fiber } from "effect"
 
 export interface LineLock {
-  /** Runs `start` under the lock: now when it is free, else after the lines queued before it. */
-  readonly run: <A, E>(start: () => Effect.Effect<A, E>) => Effect.Effect<A, E>
   /**
-   * `run` for a caller that is already inside an uninterruptible region and runs the returned effect next:
-   * when the lock is free and `start` finishes synchronously, its `Exit` comes back as it is, with no Effect
-   * run at all. `restore` makes the wait for the lock and an asynchronous rest interruptible.
+   * Runs `start` under the lock: now when it is free, else after the lines queued before it. Call it while
+   * running in a fiber (inside `Effect.suspend`, say) and run the result next: an `Exit` when the line finished
+   * synchronously.
    */
-  readonly runNow: <A, E>(start: () => Effect.Effect<A, E>, restore: Restore) => Effect.Effect<A, E>
+  readonly runNow: <A, E>(start: () => Effect.Effect<A, E>) => Effect.Effect<A, E>
+  /** `runNow` as an Effect. */
+  readonly run: <A, E>(start: () => Effect.Effect<A, E>) => Effect.Effect<A, E>
 }
 
 interface Waiter {
@@ -55,8 +53,8 @@ export const make = (): LineLock => {
     })
   })
 
-  /** `start()` with the lock already held: released when it ends, however it ends. */
-  const holding = <A, E>(start: () => Effect.Effect<A, E>, restore: Restore): Effect.Effect<A, E> => {
+  /** `start()` with the lock held: a synchronous line releases at once, an asynchronous one when it ends. */
+  const holding = <A, E>(start: () => Effect.Effect<A, E>): Effect.Effect<A, E> => {
     let first: Effect.Effect<A, E>
     try {
       first = start()
@@ -68,19 +66,19 @@ export const make = (): LineLock => {
       release()
       return first
     }
-    return Effect.ensuring(restore(first), releaseEffect)
+    // The release is part of the forked program from its first step; the fiber has the caller's services.
+    const context = Fiber.getCurrent()?.context ?? Context.empty()
+    return Fiber.join(Effect.runForkWith(context)(Effect.ensuring(first, releaseEffect)))
   }
 
-  const runNow = <A, E>(start: () => Effect.Effect<A, E>, restore: Restore): Effect.Effect<A, E> => {
+  const runNow = <A, E>(start: () => Effect.Effect<A, E>): Effect.Effect<A, E> => {
     if (!busy) {
       busy = true
-      return holding(start, restore)
+      return holding(start)
     }
-    return Effect.flatMap(restore(wait), () => holding(start, restore))
+    // Uninterruptible between being handed the lock and starting the line, so a granted lock is never dropped.
+    return Effect.uninterruptibleMask((restore) => Effect.flatMap(restore(wait), () => restore(holding(start))))
   }
 
-  return {
-    run: (start) => Effect.uninterruptibleMask((restore) => Effect.suspend(() => runNow(start, restore))),
-    runNow
-  }
+  return { runNow, run: (start) => Effect.suspend(() => runNow(start)) }
 }
