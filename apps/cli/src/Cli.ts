@@ -6,8 +6,11 @@
  * @since 0.1.0
  */
 import { Console as NodeConsole } from "node:console"
-import { Cause, Console, Effect, Exit } from "effect"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
 import { CliError, Command } from "effect/cli"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as At from "./commands/At.ts"
 import * as Attest from "./commands/Attest.ts"
 import * as Creds from "./commands/Creds.ts"

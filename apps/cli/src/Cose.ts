@@ -10,7 +10,8 @@
 import type { Key } from "@atmodem/jwt-core"
 import { Verify } from "@atmodem/jwt-core"
 import { decode as cborDecode, encode as cborEncode, Tag } from "cbor2"
-import { Data, Result } from "effect"
+import * as Data from "effect/Data"
+import * as Result from "effect/Result"
 import { toUuid } from "./internal/Bytes.ts"
 
 /**

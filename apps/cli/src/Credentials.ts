@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { Credential } from "@atmodem/credstore"
-import { Result } from "effect"
+import * as Result from "effect/Result"
 import { UsageError } from "./Failure.ts"
 
 /**

@@ -5,7 +5,8 @@
  * @since 0.1.0
  */
 import { Key, Der as Signature, Verify } from "@atmodem/jwt-core"
-import { Data, Result } from "effect"
+import * as Data from "effect/Data"
+import * as Result from "effect/Result"
 import * as Der from "./internal/Der.ts"
 import * as Pem from "./internal/Pem.ts"
 

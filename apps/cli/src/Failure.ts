@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import type { ResponseWriter } from "@atmodem/at-protocol"
-import { Data } from "effect"
+import * as Data from "effect/Data"
 import * as Cme from "./Cme.ts"
 import * as ExitCode from "./ExitCode.ts"
 

@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 import type { Readable, Writable } from "node:stream"
-import { Context, Layer } from "effect"
-
+import * as Context from "effect/Context"
+import * as Layer from "effect/Layer"
 /**
  * @since 0.1.0
  * @category models

@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { Key } from "@atmodem/jwt-core"
-import { Result } from "effect"
+import * as Result from "effect/Result"
 import * as Csr from "./Csr.ts"
 import { UsageError } from "./Failure.ts"
 import * as Pem from "./internal/Pem.ts"

@@ -4,8 +4,11 @@
  *
  * @since 0.1.0
  */
-import { Effect, Option, Result } from "effect"
+
 import { Command, Flag } from "effect/cli"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import type * as Connection from "./Connection.ts"
 import { UsageError } from "./Failure.ts"
 import { IoService } from "./Io.ts"

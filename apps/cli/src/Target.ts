@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { Result } from "effect"
+import * as Result from "effect/Result"
 import { UsageError } from "./Failure.ts"
 
 /**

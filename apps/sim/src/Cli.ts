@@ -6,8 +6,12 @@
  */
 import type { Setup } from "@atmodem/modem-sim"
 import type { Channel } from "@atmodem/transport"
-import { Effect, type FileSystem, Option, type Path, Result } from "effect"
 import { Command, Flag } from "effect/cli"
+import * as Effect from "effect/Effect"
+import type * as FileSystem from "effect/FileSystem"
+import * as Option from "effect/Option"
+import type * as Path from "effect/Path"
+import * as Result from "effect/Result"
 import * as Config from "./Config.ts"
 import * as IdentityReport from "./IdentityReport.ts"
 import * as Simulator from "./Simulator.ts"

@@ -7,8 +7,8 @@
 import { homedir } from "node:os"
 import { join } from "node:path"
 import { Profile } from "@atmodem/modem-sim"
-import { Data, Result } from "effect"
-
+import * as Data from "effect/Data"
+import * as Result from "effect/Result"
 /**
  * The command line as parsed, before checks.
  *

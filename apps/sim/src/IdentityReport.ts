@@ -8,7 +8,9 @@
  */
 import { Key } from "@atmodem/jwt-core"
 import { type Identity, IdentityStore, Modem, Profile, Setup } from "@atmodem/modem-sim"
-import { Effect, FileSystem, Result } from "effect"
+import * as Effect from "effect/Effect"
+import * as FileSystem from "effect/FileSystem"
+import * as Result from "effect/Result"
 import type { Config } from "./Config.ts"
 import { modemLayer, setupOptions } from "./Simulator.ts"
 

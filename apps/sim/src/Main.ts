@@ -10,8 +10,13 @@
  */
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as NodeServices from "@effect/platform-node/NodeServices"
-import { Cause, Console, Effect, Exit, Layer, Logger } from "effect"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
 import { CliError, CliOutput, Command } from "effect/cli"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Cli from "./Cli.ts"
 import { VERSION } from "./Version.ts"
 

@@ -27,7 +27,8 @@
  *
  * @since 0.1.0
  */
-import { Data, Result } from "effect"
+import * as Data from "effect/Data"
+import * as Result from "effect/Result"
 import * as Command from "./Command.ts"
 import * as Utf8 from "./internal/utf8.ts"
 

@@ -19,7 +19,7 @@
  *
  * @since 0.1.0
  */
-import { Result } from "effect"
+import * as Result from "effect/Result"
 import * as CommandParser from "./CommandParser.ts"
 import * as Framer from "./Framer.ts"
 import * as Utf8 from "./internal/utf8.ts"

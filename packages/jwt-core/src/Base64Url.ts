@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import { Data, Result } from "effect"
-
+import * as Data from "effect/Data"
+import * as Result from "effect/Result"
 /**
  * Text that is not valid base64url (or base64, for {@link decodeBase64}).
  *

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import { Result } from "effect"
+import * as Result from "effect/Result"
 import { ReasonError } from "./internal/error.ts"
 
 /**

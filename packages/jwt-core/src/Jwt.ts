@@ -8,7 +8,9 @@
  *
  * @since 0.1.0
  */
-import { Effect, Exit, Result } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Result from "effect/Result"
 import * as Base64Url from "./Base64Url.ts"
 import { ReasonError } from "./internal/error.ts"
 import * as Key from "./Key.ts"

@@ -12,7 +12,10 @@
  * @since 0.1.0
  */
 import type * as NodeCrypto from "node:crypto"
-import { Context, Effect, Layer, Result } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
 import * as Base64Url from "./Base64Url.ts"
 import { signatureFromDer } from "./Der.ts"
 import { signingCurve } from "./internal/curve.ts"

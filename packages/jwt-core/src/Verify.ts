@@ -4,7 +4,9 @@
  *
  * @since 0.1.0
  */
-import { Clock, Effect, Result } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
 import { curve } from "./internal/curve.ts"
 import { ReasonError } from "./internal/error.ts"
 import * as Jwt from "./Jwt.ts"

@@ -6,8 +6,7 @@
  * @since 0.1.0
  */
 import type { CredStoreError } from "@atmodem/credstore"
-import { Data } from "effect"
-
+import * as Data from "effect/Data"
 /** 50 — incorrect parameters. */
 export class IncorrectParameters extends Data.TaggedError("IncorrectParameters")<{ readonly reason: string }> {}
 /** 51 — command disabled in this software build. */

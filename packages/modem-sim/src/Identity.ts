@@ -6,7 +6,8 @@
  */
 import { Key } from "@atmodem/jwt-core"
 import { bytesToHex } from "@noble/hashes/utils.js"
-import { Data, Result } from "effect"
+import * as Data from "effect/Data"
+import * as Result from "effect/Result"
 import type { Profile } from "./Profile.ts"
 
 export interface Identity {

@@ -7,7 +7,11 @@
  */
 import { StateDirectory } from "@atmodem/credstore"
 import { Key } from "@atmodem/jwt-core"
-import { Effect, type FileSystem, Option, type Path, Result } from "effect"
+import * as Effect from "effect/Effect"
+import type * as FileSystem from "effect/FileSystem"
+import * as Option from "effect/Option"
+import type * as Path from "effect/Path"
+import * as Result from "effect/Result"
 import * as Identity from "./Identity.ts"
 
 export const FILE_NAME = "identity.json"

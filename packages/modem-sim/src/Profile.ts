@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-import { Data, Result } from "effect"
-
+import * as Data from "effect/Data"
+import * as Result from "effect/Result"
 export interface Profile {
   /** The preset this profile started from. */
   readonly preset: string

@@ -7,7 +7,8 @@
  */
 import { Framer, ResponseWriter } from "@atmodem/at-protocol"
 import { concatBytes } from "@noble/hashes/utils.js"
-import { Effect, Exit } from "effect"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Outcome from "./internal/Outcome.ts"
 import type { Modem } from "./Modem.ts"
 

@@ -7,7 +7,11 @@
  */
 import { ContentValidator, CredentialStorage, CredStore, CredStoreError, FileStore } from "@atmodem/credstore"
 import { Key, Signer } from "@atmodem/jwt-core"
-import { Effect, type FileSystem, Layer, type Path, Result } from "effect"
+import * as Effect from "effect/Effect"
+import type * as FileSystem from "effect/FileSystem"
+import * as Layer from "effect/Layer"
+import type * as Path from "effect/Path"
+import * as Result from "effect/Result"
 import * as Entropy from "./Entropy.ts"
 import * as Identity from "./Identity.ts"
 import * as IdentityStore from "./IdentityStore.ts"

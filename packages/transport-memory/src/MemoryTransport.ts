@@ -7,8 +7,11 @@
  */
 import type { Modem } from "@atmodem/modem-sim"
 import { Channel, Server } from "@atmodem/transport"
-import { type Cause, Effect, Queue, type Scope, Stream } from "effect"
-
+import type * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 /**
  * @since 0.1.0
  * @category models

@@ -11,8 +11,8 @@ import { existsSync, lstatSync, unlinkSync } from "node:fs"
 import type { Modem } from "@atmodem/modem-sim"
 import { Channel, Server } from "@atmodem/transport"
 import { StdioTransport } from "@atmodem/transport-stdio"
-import { Effect, type Scope } from "effect"
-
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 /**
  * @since 0.1.0
  * @category models

@@ -11,8 +11,8 @@
  */
 import type { Modem } from "@atmodem/modem-sim"
 import { Channel, NodeChannel, Server } from "@atmodem/transport"
-import { Effect, type Scope } from "effect"
-
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 /**
  * @since 0.1.0
  * @category models

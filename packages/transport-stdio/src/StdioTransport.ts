@@ -10,8 +10,9 @@ import { type ChildProcess, spawn as spawnChild } from "node:child_process"
 import type { Readable, Writable } from "node:stream"
 import type { Modem } from "@atmodem/modem-sim"
 import { Channel, NodeChannel, Server } from "@atmodem/transport"
-import { Effect, Logger, type Scope } from "effect"
-
+import * as Effect from "effect/Effect"
+import * as Logger from "effect/Logger"
+import type * as Scope from "effect/Scope"
 /**
  * @since 0.1.0
  * @category models

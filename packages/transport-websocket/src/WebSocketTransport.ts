@@ -13,7 +13,11 @@
 import * as http from "node:http"
 import type { Modem } from "@atmodem/modem-sim"
 import { Channel, Server } from "@atmodem/transport"
-import { Cause, Effect, Queue, type Scope, Stream } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import { WebSocketServer, type WebSocket as WsSocket } from "ws"
 
 /**

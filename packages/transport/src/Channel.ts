@@ -5,8 +5,9 @@
  *
  * @since 0.1.0
  */
-import { Data, type Effect, type Stream } from "effect"
-
+import * as Data from "effect/Data"
+import type * as Effect from "effect/Effect"
+import type * as Stream from "effect/Stream"
 /**
  * One end of a byte stream.
  *

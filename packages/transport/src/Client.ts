@@ -9,8 +9,12 @@
  * @since 0.1.0
  */
 import { ResponseReader, type ResponseWriter } from "@atmodem/at-protocol"
-import { Data, Deferred, Effect, Semaphore, Stream } from "effect"
+import * as Data from "effect/Data"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
+import * as Semaphore from "effect/Semaphore"
+import * as Stream from "effect/Stream"
 import { type Channel, TransportError } from "./Channel.ts"
 
 /**

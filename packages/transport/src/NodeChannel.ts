@@ -11,7 +11,10 @@
  * @since 0.1.0
  */
 import type { Readable, Writable } from "node:stream"
-import { Cause, Effect, Queue, Stream } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
+import * as Stream from "effect/Stream"
 import { type Channel, describeError, TransportError } from "./Channel.ts"
 
 /**

@@ -13,7 +13,11 @@
  * @since 0.1.0
  */
 import { Modem, Session } from "@atmodem/modem-sim"
-import { Cause, Effect, Fiber, type Scope, Stream } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import type { Channel } from "./Channel.ts"
 
 /**

@@ -2,8 +2,9 @@
  * `atmodem at <command>…`: sends command lines one after the other, prints each answer, and exits with the
  * final result of the last line sent — the first line answered with an error stops the rest.
  */
-import { Effect } from "effect"
+
 import { Argument, Command, Flag } from "effect/cli"
+import * as Effect from "effect/Effect"
 import * as Cme from "../Cme.ts"
 import type * as Connection from "../Connection.ts"
 import * as ExitCode from "../ExitCode.ts"

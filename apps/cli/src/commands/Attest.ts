@@ -5,8 +5,10 @@
  */
 import { Command as AtCommand, CommandFormatter } from "@atmodem/at-protocol"
 import { Base64Url } from "@atmodem/jwt-core"
-import { Effect, Option, Result } from "effect"
 import { Command, Flag } from "effect/cli"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Result from "effect/Result"
 import * as Cose from "../Cose.ts"
 import * as ExitCode from "../ExitCode.ts"
 import { UnexpectedResponse, UsageError } from "../Failure.ts"

@@ -2,7 +2,9 @@
  * What every command shares: printing a report (text or `--json`), opening the modem, switching it offline
  * when credentials change, reading files and standard input.
  */
-import { Effect, FileSystem, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as FileSystem from "effect/FileSystem"
+import * as Option from "effect/Option"
 import * as Connection from "../Connection.ts"
 import { type CommandRejected, type ConnectionFailed, type Timeout, UsageError } from "../Failure.ts"
 import { IoService } from "../Io.ts"

@@ -4,8 +4,10 @@
  * modem stores by SHA-256 and tells when only the line endings differ.
  */
 import { Command as AtCommand, CommandFormatter } from "@atmodem/at-protocol"
-import { Effect, Option, Redacted } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Credentials from "../Credentials.ts"
 import * as ExitCode from "../ExitCode.ts"
 import { UnexpectedResponse, UsageError } from "../Failure.ts"

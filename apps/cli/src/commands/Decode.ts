@@ -1,6 +1,7 @@
 /** `atmodem decode <jwt>`: shows a token's header and claims, offline and without checking anything. */
-import { Effect } from "effect"
+
 import { Argument, Command } from "effect/cli"
+import * as Effect from "effect/Effect"
 import { report, tokenArgument } from "./Common.ts"
 import * as Tokens from "./Tokens.ts"
 

@@ -4,8 +4,8 @@
  * For a `sim:` target the device identity public key is shown too (it verifies default-key tokens).
  */
 import { Key } from "@atmodem/jwt-core"
-import { Effect } from "effect"
 import { Command } from "effect/cli"
+import * as Effect from "effect/Effect"
 import type * as Connection from "../Connection.ts"
 import { UnexpectedResponse } from "../Failure.ts"
 import { decodeToken, requestLine } from "./Attest.ts"

@@ -3,8 +3,9 @@
  * claims, `--verify KEYFILE` checks its signature and claims (exit 5 when it does not pass).
  */
 import { Command as AtCommand, CommandFormatter } from "@atmodem/at-protocol"
-import { Effect, Option } from "effect"
 import { Command, Flag } from "effect/cli"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as ExitCode from "../ExitCode.ts"
 import { UnexpectedResponse, UsageError } from "../Failure.ts"
 import { atString, optional, quotedValue, report, withModem } from "./Common.ts"

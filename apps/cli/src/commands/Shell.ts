@@ -5,8 +5,12 @@
  * connection is opened again; a connection that is lost ends the shell (exit 3). Piped input runs line by line.
  */
 import * as readline from "node:readline"
-import { Effect, Exit, FileSystem, Scope, Stream } from "effect"
 import { Command } from "effect/cli"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FileSystem from "effect/FileSystem"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as Connection from "../Connection.ts"
 import * as ExitCode from "../ExitCode.ts"
 import { UsageError } from "../Failure.ts"

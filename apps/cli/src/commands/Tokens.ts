@@ -1,7 +1,9 @@
 /** Showing and checking JWTs: shared by `jwt`, `decode` and `verify`. */
 import { Jwt, Key, Verify } from "@atmodem/jwt-core"
-import { Clock, Effect, Result } from "effect"
+import * as Clock from "effect/Clock"
 import { Flag } from "effect/cli"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
 import { UsageError } from "../Failure.ts"
 import * as KeyFile from "../KeyFile.ts"
 import { isoTime, readFile } from "./Common.ts"

@@ -2,8 +2,10 @@
  * `atmodem verify <jwt> --key FILE`: checks a token's ES256 signature and its claims (`exp`, `iat`, `nbf`
  * against this machine's clock; `--aud`, `--sub` when given), offline. Exit 5 when it does not pass.
  */
-import { Effect, Option } from "effect"
+
 import { Command, Flag } from "effect/cli"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as ExitCode from "../ExitCode.ts"
 import { report, tokenArgument } from "./Common.ts"
 import { tokenArgumentSpec } from "./Decode.ts"

@@ -2,8 +2,7 @@
  * A minimal DER reader: just enough to take a PKCS#10 CSR apart (the signed part, the subject names, the
  * public key and the signature) without re-encoding anything, so the bytes checked are the bytes received.
  */
-import { Result } from "effect"
-
+import * as Result from "effect/Result"
 /** One TLV: its tag byte and where its header and contents are in the buffer. */
 export interface Tlv {
   readonly tag: number

@@ -6,8 +6,7 @@
  */
 import { AsnConvert, AsnProp, AsnPropTypes } from "@peculiar/asn1-schema"
 import { AlgorithmIdentifier } from "@peculiar/asn1-x509"
-import { Result } from "effect"
-
+import * as Result from "effect/Result"
 /** Object identifiers used by the key formats. */
 export const Oid = {
   ecPublicKey: "1.2.840.10045.2.1",

@@ -2,8 +2,8 @@
  * A base for the package's tagged errors: every failure carries a human `reason` that is also its `message`.
  * Reasons describe what was wrong with an input, never the key material itself.
  */
-import { type Cause, Data } from "effect"
-
+import type * as Cause from "effect/Cause"
+import * as Data from "effect/Data"
 /** The constructor type, spelled out so declaration files can name it. */
 export type ReasonErrorConstructor<Tag extends string> = new (args: {
   readonly reason: string

@@ -10,7 +10,7 @@ import { pbkdf2 } from "@noble/hashes/pbkdf2.js"
 import { sha224, sha256, sha384, sha512 } from "@noble/hashes/sha2.js"
 import type { EncryptedPrivateKeyInfo } from "@peculiar/asn1-pkcs8"
 import { OctetString } from "@peculiar/asn1-schema"
-import { Result } from "effect"
+import * as Result from "effect/Result"
 import { Oid, Pbes2Params, Pbkdf2Params, parseDer } from "./asn1.ts"
 
 /**

@@ -6,7 +6,7 @@
 import { Base64Url } from "@atmodem/jwt-core"
 import { hexToBytes } from "@noble/hashes/utils.js"
 import { encode, Tag } from "cbor2"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { IncorrectParameters, KeyGenerationFailed } from "../CmeError.ts"
 import { uuidBytes } from "../Identity.ts"
 import type { CommandSpec, Handler } from "../internal/CommandSpec.ts"

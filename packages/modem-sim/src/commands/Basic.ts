@@ -1,5 +1,5 @@
 /** `ATE0` / `ATE1`: command echo (chosen: the modem has no echo by default; `ATE` alone means `ATE0`). */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { PlainError } from "../CmeError.ts"
 import type { CommandSpec } from "../internal/CommandSpec.ts"
 

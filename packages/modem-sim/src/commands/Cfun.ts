@@ -2,7 +2,7 @@
  * `+CFUN`: functional mode. LTE is active after 1, 2 and 21 and inactive after 0, 4, 20 and 44; credential
  * writes and key generation need it inactive. The read form reports 0 (off), 1 (LTE or GNSS running) or 4.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { IncorrectParameters } from "../CmeError.ts"
 import type { CommandSpec } from "../internal/CommandSpec.ts"
 import type { ModemState } from "../ModemState.ts"

@@ -3,7 +3,9 @@
  * (the SDK reads it with timegm). Once set the clock runs on; `%CCLK` adds daylight saving (0..2) and allows
  * zone 99 (unknown). Reading while the modem has no valid time answers `ERROR`.
  */
-import { Clock, Effect, Result } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
 import { IncorrectParameters, PlainError } from "../CmeError.ts"
 import type { CommandSpec, Handler } from "../internal/CommandSpec.ts"
 import * as Params from "../internal/Params.ts"

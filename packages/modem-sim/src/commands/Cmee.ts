@@ -1,5 +1,5 @@
 /** `+CMEE`: report failures as `+CME ERROR: <n>` (1) or a bare `ERROR` (0, the power-on default). */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { PlainError } from "../CmeError.ts"
 import type { CommandSpec } from "../internal/CommandSpec.ts"
 

@@ -3,7 +3,7 @@
  * readable types, capacity, SHA-256) live in credstore; this module reads the parameters, applies the
  * modem-state rules (518, 528) and writes the information lines.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { fromCredStore, IncorrectParameters } from "../CmeError.ts"
 import type { CommandSpec, Handler } from "../internal/CommandSpec.ts"
 import { storageChangeAllowed } from "../internal/Guards.ts"

@@ -3,7 +3,7 @@
  * `%DEVICEUUID` (nRF91x1 only), `%HWVERSION`, `%SHORTSWVER`. Only the forms listed here exist; read forms
  * answer `ERROR`.
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { IncorrectParameters } from "../CmeError.ts"
 import type { CommandSpec } from "../internal/CommandSpec.ts"
 import type { Env } from "../internal/Env.ts"

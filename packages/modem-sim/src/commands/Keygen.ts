@@ -5,7 +5,8 @@
  */
 import { Base64Url, Der, Key } from "@atmodem/jwt-core"
 import { sha256 } from "@noble/hashes/sha2.js"
-import { Effect, Result } from "effect"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
 import { AlreadyExists, fromCredStore, IncorrectParameters, KeyGenerationFailed } from "../CmeError.ts"
 import { uuidBytes } from "../Identity.ts"
 import type { CommandSpec, Handler } from "../internal/CommandSpec.ts"

@@ -1,5 +1,5 @@
 import type { Command } from "@atmodem/at-protocol"
-import type { Effect } from "effect"
+import type * as Effect from "effect/Effect"
 import type { ModemError } from "../CmeError.ts"
 import type { Profile } from "../Profile.ts"
 import type { Env } from "./Env.ts"

@@ -4,7 +4,7 @@
  * identity key), the payload, and a 64-byte raw r‖s signature over the `Signature1` structure.
  */
 import { encode, Tag } from "cbor2"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 
 /** `{1: -7}`: alg ES256. */
 const protectedHeader = encode(new Map([[1, -7]]))

@@ -17,7 +17,8 @@ import {
   RelativeDistinguishedName,
   SubjectPublicKeyInfo
 } from "@peculiar/asn1-x509"
-import { Effect, Result } from "effect"
+import * as Effect from "effect/Effect"
+import * as Result from "effect/Result"
 
 /** Subject attribute names accepted in `%KEYGEN`'s `<attributes>` and their OIDs. */
 const attributeOids: { readonly [name: string]: string } = {

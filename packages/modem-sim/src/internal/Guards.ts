@@ -1,4 +1,4 @@
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { NotAllowedInActiveState, NotAllowedInPowerOffWarning } from "../CmeError.ts"
 import type { Env } from "./Env.ts"
 

@@ -1,6 +1,5 @@
 import { Key } from "@atmodem/jwt-core"
-import type { Result } from "effect"
-
+import type * as Result from "effect/Result"
 /**
  * Parsed client keys by content, so a `%JWT` with a stored key parses its PEM once, not per token. Bounded:
  * cleared when full (keys change rarely; a provisioning run uses a handful).

@@ -9,8 +9,10 @@
  * interrupting the caller never strands the lock. Lines that arrive meanwhile queue in arrival order and the
  * lock passes straight to the next one; interruption while queued leaves the queue.
  */
-import { Context, Effect, Exit, Fiber } from "effect"
-
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 export interface LineLock {
   /**
    * Runs `start` under the lock: now when it is free, else after the lines queued before it. Call it while

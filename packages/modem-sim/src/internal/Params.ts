@@ -1,5 +1,5 @@
 import type { Command } from "@atmodem/at-protocol"
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { IncorrectParameters } from "../CmeError.ts"
 
 type Parameter = Command.Parameter

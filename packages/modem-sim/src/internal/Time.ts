@@ -1,4 +1,7 @@
-import { Clock, Effect, Fiber, Result } from "effect"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Result from "effect/Result"
 import type { ModemClock } from "../ModemState.ts"
 
 /** The modem's UTC time in epoch milliseconds given the host clock, or `undefined` while it has no valid time. */
