@@ -4,32 +4,14 @@
  *
  * @since 0.1.0
  */
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import * as Cause from "effect/Cause"
-import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
-import * as Cli from "./Cli.ts"
-import * as ExitCode from "./ExitCode.ts"
-import * as Io from "./Io.ts"
+import * as Module from "node:module"
+import { homedir } from "node:os"
+import { join } from "node:path"
 
-// `atmodem … | head` closes stdout early: that is not an error.
-for (const stream of [process.stdout, process.stderr])
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(ExitCode.OK)
-  })
-
-const program = Cli.run(process.argv.slice(2)).pipe(Effect.provide(Layer.mergeAll(NodeServices.layer, Io.layerProcess)))
-
-NodeRuntime.runMain(program, {
-  disableErrorReporting: true,
-  teardown: (exit) => {
-    const code = Exit.isSuccess(exit)
-      ? (exit.value as number)
-      : Cause.hasInterruptsOnly(exit.cause)
-        ? ExitCode.INTERRUPTED
-        : ExitCode.INTERNAL
-    // Exit once what was printed is flushed, even if a handle (a serial port, a socket) is still open.
-    process.stdout.write("", () => process.stderr.write("", () => process.exit(code)))
-  }
-})
+// Where the runtime offers it (Node ≥ 22.1), the compiled code of the few hundred modules loaded at start-up is
+// kept on disk, so later starts skip compiling them. It must be switched on before they load. The cache lives in
+// the user's own cache directory, not a shared temporary one that another user could fill first.
+;(Module as { enableCompileCache?: (directory: string) => unknown }).enableCompileCache?.(
+  join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "atmodem", "node-compile-cache")
+)
+await import("./Start.ts")
