@@ -12,12 +12,11 @@ import * as Result from "effect/Result"
 import { fromCredStore, IncorrectParameters, JwtCreationFailed, NoAccess } from "../CmeError.ts"
 import type { CommandSpec, Handler } from "../internal/CommandSpec.ts"
 import type { Env } from "../internal/Env.ts"
-
-type Parameter = Command.Parameter
-
 import * as Outcome from "../internal/Outcome.ts"
 import * as Params from "../internal/Params.ts"
 import * as Time from "../internal/Time.ts"
+
+type Parameter = Command.Parameter
 
 /** The signing key at (sec_tag, key_type): 513 when absent, 514 when it is not a usable P-256 private key. */
 const storedKey = (env: Env, secTag: number, keyType: number) =>
