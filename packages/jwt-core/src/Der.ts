@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import * as Result from "effect/Result"
+import { isScalarAt } from "./internal/curve.ts"
 import { ReasonError } from "./internal/error.ts"
 
 /**
@@ -49,11 +50,6 @@ export const signatureToDer = (raw: Uint8Array): Uint8Array => {
   return out
 }
 
-// The P-256 group order n, big-endian: r and s must lie in [1, n-1].
-const ORDER = Uint8Array.from(
-  "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551".match(/../g)!.map((byte) => parseInt(byte, 16))
-)
-
 // Copies the strict-DER INTEGER at `offset` right-aligned into `out[at, at+32)`; the offset after it, or -1.
 const readInteger = (der: Uint8Array, offset: number, out: Uint8Array, at: number): number => {
   if (der[offset] !== 0x02) return -1
@@ -74,19 +70,6 @@ const readInteger = (der: Uint8Array, offset: number, out: Uint8Array, at: numbe
   return end
 }
 
-// 1 <= x < n for the 32 big-endian bytes at `at`.
-const inRange = (raw: Uint8Array, at: number): boolean => {
-  let zero = true
-  for (let i = 0; i < 32 && zero; i++) zero = raw[at + i] === 0
-  if (zero) return false
-  for (let i = 0; i < 32; i++) {
-    const byte = raw[at + i]!
-    const limit = ORDER[i]!
-    if (byte !== limit) return byte < limit
-  }
-  return false // equal to n
-}
-
 /**
  * Converts a DER `ECDSA-Sig-Value` to the raw 64-byte `r || s` form. Strict DER (minimal integers, short-form
  * lengths, nothing after the sequence); `r` and `s` must be in `[1, n-1]`. Plain byte code: the native signer
@@ -103,8 +86,8 @@ export const signatureFromDer = (der: Uint8Array): Result.Result<Uint8Array, Mal
     der[1] === der.length - 2 &&
     der[1]! < 0x80 &&
     readInteger(der, readInteger(der, 2, raw, 0), raw, 32) === der.length &&
-    inRange(raw, 0) &&
-    inRange(raw, 32)
+    isScalarAt(raw, 0) &&
+    isScalarAt(raw, 32)
   return valid
     ? Result.succeed(raw)
     : Result.fail(new MalformedSignature({ reason: "the bytes are not a DER ECDSA-Sig-Value for P-256" }))

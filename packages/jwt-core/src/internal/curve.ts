@@ -26,12 +26,26 @@ export const bigIntToBytes = (n: bigint, length: number): Uint8Array => {
   return out
 }
 
-/** A 32-byte big-endian scalar in [1, n-1]. */
-export const isValidScalar = (scalar: Uint8Array): boolean => {
-  if (scalar.length !== 32) return false
-  const n = bytesToBigInt(scalar)
-  return n > 0n && n < ORDER
+const ORDER_BYTES = bigIntToBytes(ORDER, 32)
+
+/**
+ * Whether the 32 big-endian bytes at `offset` are a scalar in [1, n-1]. Byte compares, no BigInt: the native
+ * signer checks every signature's r and s with it.
+ */
+export const isScalarAt = (bytes: Uint8Array, offset: number): boolean => {
+  let zero = true
+  for (let i = 0; i < 32 && zero; i++) zero = bytes[offset + i] === 0
+  if (zero) return false
+  for (let i = 0; i < 32; i++) {
+    const byte = bytes[offset + i]!
+    const limit = ORDER_BYTES[i]!
+    if (byte !== limit) return byte < limit
+  }
+  return false // equal to n
 }
+
+/** A 32-byte big-endian scalar in [1, n-1]. */
+export const isValidScalar = (scalar: Uint8Array): boolean => scalar.length === 32 && isScalarAt(scalar, 0)
 
 /** 65-byte uncompressed public point of a valid scalar. */
 export const publicPoint = (scalar: Uint8Array): Uint8Array => p256.getPublicKey(scalar, false)
