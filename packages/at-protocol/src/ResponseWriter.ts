@@ -104,12 +104,23 @@ export const formatResponse = (lines: ReadonlyArray<string>, final: FinalResult,
  */
 export const formatUnsolicited = (line: string): string => `${line}\r\n`
 
-const encoder = new TextEncoder()
+type BufferFrom = (text: string, encoding: "utf8") => Uint8Array
+
+// Node's `Buffer.from` (also in Bun and Deno) cuts a short string's bytes out of a shared pool, where
+// `TextEncoder` makes an off-heap allocation per response; a `Buffer` is a `Uint8Array`, so callers see no
+// difference. A session encodes every response, so this is on the hot path.
+const encodeUtf8: (text: string) => Uint8Array = (() => {
+  const nodeBuffer = (globalThis as { Buffer?: { from?: BufferFrom } }).Buffer
+  if (typeof nodeBuffer?.from === "function") return (text) => nodeBuffer.from!(text, "utf8")
+  const encoder = new TextEncoder()
+  return (text) => encoder.encode(text)
+})()
 
 /**
- * The UTF-8 bytes of a response.
+ * The UTF-8 bytes of a response. The bytes may be a view into a larger, shared buffer (Node's `Buffer` pool):
+ * read them through the view, not through `.buffer`.
  *
  * @since 0.1.0
  * @category encoding
  */
-export const encode = (text: string): Uint8Array => encoder.encode(text)
+export const encode = (text: string): Uint8Array => encodeUtf8(text)

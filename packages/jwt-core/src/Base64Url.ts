@@ -85,14 +85,23 @@ const nativeEncode = ((): NativeEncode | undefined => {
     const toBase64 = proto.toBase64
     return (bytes) => toBase64.call(bytes, { alphabet: "base64url", omitPadding: true })
   }
+  type NodeBuffer = Uint8Array & { toString: (encoding: string, start: number, end: number) => string }
   type BufferLike = {
-    from: (buffer: ArrayBufferLike, offset: number, length: number) => { toString: (enc: string) => string }
+    allocUnsafe: (size: number) => NodeBuffer
+    from: (buffer: ArrayBufferLike, offset: number, length: number) => NodeBuffer
   }
   const buffer = (globalThis as { Buffer?: BufferLike }).Buffer
-  if (typeof buffer?.from === "function") {
-    return (bytes) => buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url")
+  if (typeof buffer?.allocUnsafe !== "function") return undefined
+  // Token-sized input is copied into one reused Buffer rather than viewed: a view needs `bytes.buffer`, and a
+  // small Uint8Array (a signature) lives on the JS heap until that read moves it to a new off-heap allocation,
+  // which costs more than the encoding itself.
+  const scratch = buffer.allocUnsafe(4096)
+  return (bytes) => {
+    if (bytes.length > scratch.length)
+      return buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url", 0, bytes.length)
+    scratch.set(bytes)
+    return scratch.toString("base64url", 0, bytes.length)
   }
-  return undefined
 })()
 
 /**

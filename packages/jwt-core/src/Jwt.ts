@@ -108,14 +108,44 @@ export const headerBytes = (kid: string): Uint8Array =>
  * @since 0.1.0
  * @category encoding
  */
-export const payloadBytes = (claims: Claims): Uint8Array => {
-  let json = `{"iss":${JSON.stringify(claims.iss)},"jti":${JSON.stringify(claims.jti)}`
+export const payloadBytes = (claims: Claims): Uint8Array => padded(payloadJson(claims))
+
+// The characters JSON.stringify escapes in a string: `"`, `\`, controls, and lone surrogates (any surrogate
+// here, so pairs take the slow path too).
+const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/
+
+/** `JSON.stringify(value)`, without running the serializer for the usual value that needs no escaping. */
+const jsonString = (value: string): string => (needsEscape.test(value) ? JSON.stringify(value) : `"${value}"`)
+
+const payloadJson = (claims: Claims): string => {
+  let json = `{"iss":${jsonString(claims.iss)},"jti":${jsonString(claims.jti)}`
   if (claims.iat !== undefined) json += `,"iat":${JSON.stringify(claims.iat)}`
   if (claims.exp !== undefined) json += `,"exp":${JSON.stringify(claims.exp)}`
-  if (claims.sub !== undefined) json += `,"sub":${JSON.stringify(claims.sub)}`
-  if (claims.aud !== undefined) json += `,"aud":${JSON.stringify(claims.aud)}`
-  return padded(`${json}}`)
+  if (claims.sub !== undefined) json += `,"sub":${jsonString(claims.sub)}`
+  if (claims.aud !== undefined) json += `,"aud":${jsonString(claims.aud)}`
+  return `${json}}`
 }
+
+// Synchronous signing encodes the payload and the signing input into this one buffer instead of fresh arrays:
+// each fresh typed array over 64 bytes is an off-heap allocation that costs more than the encoding around it.
+// Safe to reuse because nothing else runs between filling it and the synchronous signer returning.
+const scratch = new Uint8Array(4096)
+
+/** The base64url payload segment, encoded in `scratch` (or in fresh bytes when the claims do not fit). */
+const payloadSegment = (claims: Claims): string => {
+  const json = payloadJson(claims)
+  const { read, written } = encoder.encodeInto(json, scratch)
+  if (read < json.length || written + 2 > scratch.length) return Base64Url.encode(padded(json))
+  let end = written
+  while (end % 3 !== 0) scratch[end++] = 0x20
+  return Base64Url.encode(scratch.subarray(0, end))
+}
+
+/** The ASCII bytes of a signing input, in `scratch` when they fit. */
+const scratchBytes = (input: string): Uint8Array =>
+  input.length <= scratch.length
+    ? scratch.subarray(0, encoder.encodeInto(input, scratch).written)
+    : encoder.encode(input)
 
 /**
  * The JWS signing input: `base64url(header) + "." + base64url(payload)`.
@@ -157,11 +187,11 @@ export const signNow = (
   key: Key.PrivateKey,
   signer: Signer["Service"]
 ): Effect.Effect<string, SignError> => {
-  const input = `${headerSegment(key.publicKey)}.${Base64Url.encode(payloadBytes(claims))}`
-  const message = encoder.encode(input)
+  const input = `${headerSegment(key.publicKey)}.${payloadSegment(claims)}`
   const token = (signature: Uint8Array) => `${input}.${Base64Url.encode(signature)}`
-  if (signer.signSync === undefined) return Effect.map(signer.sign(key, message), token)
-  const signature = signer.signSync(key, message)
+  // an asynchronous signer holds the message past this call: it gets bytes of its own
+  if (signer.signSync === undefined) return Effect.map(signer.sign(key, encoder.encode(input)), token)
+  const signature = signer.signSync(key, scratchBytes(input))
   return Result.isSuccess(signature) ? Exit.succeed(token(signature.success)) : Exit.fail(signature.failure)
 }
 

@@ -44,14 +44,16 @@ export class Signer extends Context.Service<
     readonly sign: (key: PrivateKey, message: Uint8Array) => Effect.Effect<Uint8Array, SignError>
     /**
      * The same signature computed now, present when the signer is synchronous (noble, `node:crypto`): hot paths
-     * that sign on every request call it to skip an Effect per signature.
+     * that sign on every request call it to skip an Effect per signature. The message may be a reused buffer:
+     * it is valid only until the call returns, so a signer must not keep it.
      */
     readonly signSync?: ((key: PrivateKey, message: Uint8Array) => Result.Result<Uint8Array, SignError>) | undefined
   }
 >()("@atmodem/jwt-core/Signer") {}
 
 /**
- * A signer for code that does not use Effect. `sign` returns a `Result` synchronously.
+ * A signer for code that does not use Effect. `sign` returns a `Result` synchronously and must not keep `message`
+ * after it returns (callers may reuse the buffer).
  *
  * @since 0.1.0
  * @category models

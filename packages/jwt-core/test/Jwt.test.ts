@@ -165,6 +165,25 @@ describe("payloadBytes", () => {
       })
     )
   })
+
+  it("is byte for byte the JSON.stringify text of each claim (escaping included)", () => {
+    const value = fc.oneof(fc.string({ unit: "binary" }), fc.string({ unit: "grapheme" }), fc.string())
+    const claims = fc.record(
+      { iss: value, jti: value, iat: fc.integer({ min: 0, max: 2 ** 40 }), sub: value, aud: value },
+      { requiredKeys: ["iss", "jti"] }
+    )
+    const reference = (c: Jwt.Claims) =>
+      `{"iss":${JSON.stringify(c.iss)},"jti":${JSON.stringify(c.jti)}` +
+      (c.iat === undefined ? "" : `,"iat":${c.iat}`) +
+      (c.sub === undefined ? "" : `,"sub":${JSON.stringify(c.sub)}`) +
+      (c.aud === undefined ? "" : `,"aud":${JSON.stringify(c.aud)}`) +
+      "}"
+    fc.assert(
+      fc.property(claims, (claims) => {
+        assert.strictEqual(text(Jwt.payloadBytes(claims)).trimEnd(), reference(claims))
+      })
+    )
+  })
 })
 
 describe("decode", () => {

@@ -142,6 +142,16 @@ describe("Base64Url properties", () => {
     )
   })
 
+  it("encode reads only the view it is given, also beyond its reused buffer's size", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 5000 }), fc.nat(8), fc.nat(8), (bytes, start, cut) => {
+        const view = bytes.subarray(Math.min(start, bytes.length), Math.max(bytes.length - cut, 0))
+        assert.strictEqual(Base64Url.encode(view), Base64Url.encodePortable(view))
+      }),
+      { numRuns: 200 }
+    )
+  })
+
   it("decode accepts exactly the canonical encodings", () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom(..."AQgw_-+/=. "), maxLength: 12 }), (text) => {

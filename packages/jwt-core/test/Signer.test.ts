@@ -111,6 +111,25 @@ describe("signNow", () => {
     assert.isTrue(Exit.isExit(failed) && Exit.isFailure(failed))
   })
 
+  it("signs exactly the signing input, whether the claims fit its reused buffer or not", () => {
+    const signed: Array<Uint8Array> = []
+    const recording = Signer.fromSync({
+      name: "noble",
+      sign: (key, message) => {
+        signed.push(message.slice())
+        return Signer.noble.sign(key, message)
+      }
+    })
+    for (const subject of ["s", "é€😀", "x".repeat(5000)]) {
+      const subjectClaims = { ...claims, sub: subject }
+      const token = Effect.runSync(Jwt.signNow(subjectClaims, rfcKey(), recording))
+      const input = Jwt.signingInput(Jwt.headerBytes(Key.kid(rfcKey().publicKey)), Jwt.payloadBytes(subjectClaims))
+      assert.strictEqual(token.slice(0, token.lastIndexOf(".")), input)
+      assert.deepStrictEqual(signed.pop(), utf8(input))
+      ok(Verify.verify(token, rfcKey().publicKey))
+    }
+  })
+
   it.effect("with an asynchronous signer: signs when the effect runs", () =>
     Effect.gen(function* () {
       const service = Signer.fromAsync(Signer.webCrypto)

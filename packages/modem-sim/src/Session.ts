@@ -22,7 +22,6 @@ export interface Session {
   readonly feedAll: (chunk: Uint8Array) => Effect.Effect<Uint8Array>
 }
 
-const encoder = new TextEncoder()
 const empty = new Uint8Array(0)
 /** An overlong line is answered like a syntax error: a bare `ERROR` whatever the `+CMEE` mode. */
 const overflowResponse = Exit.succeed(ResponseWriter.formatFinal(ResponseWriter.error, 0))
@@ -44,9 +43,9 @@ export const make = (modem: Modem): Session => {
       const response = frame._tag === "Overflow" ? overflowResponse : modem.executeNow(frame.line)
       if (!Outcome.succeeded(response))
         return Effect.flatMap(response, (text) =>
-          Effect.flatMap(write(encoder.encode(text)), () => respond(frames, i + 1, write))
+          Effect.flatMap(write(ResponseWriter.encode(text)), () => respond(frames, i + 1, write))
         )
-      const written = write(encoder.encode(response.value))
+      const written = write(ResponseWriter.encode(response.value))
       if (!Outcome.succeeded(written)) return Effect.flatMap(written, () => respond(frames, i + 1, write))
     }
     return Effect.void
