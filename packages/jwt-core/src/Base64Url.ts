@@ -94,13 +94,15 @@ const nativeEncode = ((): NativeEncode | undefined => {
   if (typeof buffer?.allocUnsafe !== "function") return undefined
   // Token-sized input is copied into one reused Buffer rather than viewed: a view needs `bytes.buffer`, and a
   // small Uint8Array (a signature) lives on the JS heap until that read moves it to a new off-heap allocation,
-  // which costs more than the encoding itself.
+  // which costs more than the encoding itself. The copy is wiped after use: callers encode key material too.
   const scratch = buffer.allocUnsafe(4096)
   return (bytes) => {
     if (bytes.length > scratch.length)
       return buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url", 0, bytes.length)
     scratch.set(bytes)
-    return scratch.toString("base64url", 0, bytes.length)
+    const text = scratch.toString("base64url", 0, bytes.length)
+    scratch.fill(0, 0, bytes.length)
+    return text
   }
 })()
 
