@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as fc from "fast-check"
 import { ResponseWriter } from "../src/index.ts"
 import fixtures from "./fixtures/writer.json" with { type: "json" }
 
@@ -25,6 +26,20 @@ describe("ResponseWriter fixtures", () => {
 })
 
 describe("ResponseWriter", () => {
+  it("encode gives exactly TextEncoder's bytes (lone surrogates as U+FFFD), for short and long responses", () => {
+    const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit))
+    const text = fc.oneof(
+      fc.string({ unit: codeUnit }),
+      fc.string({ unit: codeUnit, minLength: 4000, maxLength: 9000 })
+    )
+    fc.assert(
+      fc.property(text, (text) => {
+        assert.deepStrictEqual(Array.from(ResponseWriter.encode(text)), Array.from(new TextEncoder().encode(text)))
+      }),
+      { numRuns: 300 }
+    )
+  })
+
   it("information lines have one space after the colon and none after commas", () => {
     assert.strictEqual(ResponseWriter.informationLine("%CMNG", [42, 0, "AB"]), '%CMNG: 42,0,"AB"')
     assert.strictEqual(ResponseWriter.informationLine("+CMEE", [1]), "+CMEE: 1")
