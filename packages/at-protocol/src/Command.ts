@@ -8,7 +8,9 @@
 /**
  * One parameter of a set command.
  *
- * - `Integer`: `0` or `[+-]?[1-9][0-9]*`, a safe integer (sec_tags go up to 4294967295).
+ * - `Integer`: `0` or `[+-]?[1-9][0-9]*` (sec_tags go up to 4294967295). The grammar sets no size limit: a
+ *   number beyond ±`Number.MAX_SAFE_INTEGER` parses as ±`Infinity` rather than as an inexact value, so it fails
+ *   every range check instead of passing one by rounding.
  * - `String`: a double-quoted string, without the quotes. There are no escapes; CR and LF inside are data.
  * - `Empty`: nothing, or only spaces, between commas (`AT%JWT=,,`).
  *

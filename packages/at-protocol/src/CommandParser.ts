@@ -10,7 +10,7 @@
  * basic*    = (letter | "&" letter) [ number ]                              ATE0, ATE, ATZ, AT&F
  * params    = param { "," param }
  * param     = ws* [ integer | string ] ws*                                  nothing = Empty
- * integer   = "0" | ["+" | "-"] nonzero digit*                             safe integers only
+ * integer   = "0" | ["+" | "-"] nonzero digit*                             any size (see Command)
  * number*   = "0" | nonzero digit*
  * string    = '"' any byte but '"' '"'                                      CR/LF inside are data, UTF-8
  * ws*       = " " | TAB
@@ -233,8 +233,9 @@ const parseParams = (bytes: Uint8Array, i: number): Step => {
 let integerEnd = 0
 
 /**
- * `0` or `[1-9][0-9]*`, with an optional sign when `signed`; the value must be a safe integer. Its end position
- * is left in `integerEnd`.
+ * `0` or `[1-9][0-9]*`, with an optional sign when `signed`. Its end position is left in `integerEnd`. The
+ * grammar sets no size limit, so a longer number is still an integer, not a syntax error: beyond the safe range
+ * its value is ±Infinity, which every parameter's range check rejects (the modem then answers 50, not `ERROR`).
  */
 const parseInteger = (bytes: Uint8Array, i: number, signed: boolean): number | ParseError => {
   const n = bytes.length
@@ -244,7 +245,6 @@ const parseInteger = (bytes: Uint8Array, i: number, signed: boolean): number | P
     i++
     if (i >= n || bytes[i]! < 0x31 || bytes[i]! > NINE) return fail(i, "expected a non-zero digit after the sign")
   }
-  const start = i
   if (bytes[i] === ZERO) {
     if (i + 1 < n && isDigit(bytes[i + 1]!)) return fail(i, "leading zero in integer")
     integerEnd = i + 1
@@ -255,7 +255,7 @@ const parseInteger = (bytes: Uint8Array, i: number, signed: boolean): number | P
     value = value * 10 + (bytes[i]! - ZERO)
     i++
   }
-  if (value > Number.MAX_SAFE_INTEGER) return fail(start, "integer out of range")
+  if (value > Number.MAX_SAFE_INTEGER) value = Number.POSITIVE_INFINITY
   integerEnd = i
   return negative ? -value : value
 }

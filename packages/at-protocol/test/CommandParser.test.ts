@@ -49,6 +49,24 @@ describe("CommandParser details", () => {
     assert.strictEqual(first[0]!.params.length, 4)
   })
 
+  it("integers of any length are integers: exact up to the safe range, ±Infinity beyond (never a rounded value)", () => {
+    const values = (line: string) =>
+      parseOk(line)[0]!.params.map((param) => (param._tag === "Integer" ? param.value : param._tag))
+    assert.deepStrictEqual(values("AT+X=9007199254740991,-9007199254740991"), [
+      Number.MAX_SAFE_INTEGER,
+      -Number.MAX_SAFE_INTEGER
+    ])
+    assert.deepStrictEqual(values('AT+X=9007199254740992,-123456789012345678901234567890,"s"'), [
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      "String"
+    ])
+    assert.deepStrictEqual(values(`AT+X=1${"0".repeat(400)},4`), [Number.POSITIVE_INFINITY, 4])
+    assert.deepStrictEqual(parseOk("ATE99999999999999999999")[0]!.params, [
+      { _tag: "Integer", value: Number.POSITIVE_INFINITY }
+    ])
+  })
+
   it("AT alone is zero commands", () => {
     assert.deepStrictEqual(parseOk("AT"), [])
     assert.deepStrictEqual(parseOk(" at "), [])
