@@ -9,7 +9,8 @@
 import * as Effect from "effect/Effect"
 import { ClientCert, type CredentialType, Psk, RootCaCert } from "./Credential.ts"
 import { InvalidContent } from "./CredStoreError.ts"
-import { decodeBase64, isDerSequence, pemBlocks } from "./internal/pem.ts"
+import { decodeBase64, pemBlocks } from "./internal/pem.ts"
+import { checkCertificate } from "./internal/x509.ts"
 
 /**
  * What a validator sees of a write. `secTag` is given for context; a validator's `InvalidContent` may leave it
@@ -52,8 +53,13 @@ const reject = (input: Input, reason: string) =>
 
 /**
  * Pure check behind {@link pemCertificate}: `undefined` when `content` is one or more PEM `CERTIFICATE` blocks
- * whose bodies are base64 of exactly one DER SEQUENCE, otherwise why not. Text outside the blocks is ignored, as
- * TLS libraries ignore it (CA bundles often carry comments).
+ * whose bodies are base64 of exactly one DER X.509 v1/v2/v3 certificate, otherwise why not. Text outside the
+ * blocks is ignored, as TLS libraries ignore it (CA bundles often carry comments).
+ *
+ * The certificate is parsed field by field as mbedTLS (the modem's TLS library) parses it: strict DER, the
+ * RFC 5280 structure, version, validity times, and the same signature algorithm inside and outside the signed
+ * part. Signatures, chains, key contents and extension contents are not checked, as a modem does not check them
+ * when it stores a certificate.
  *
  * @since 0.1.0
  * @category checks
@@ -67,7 +73,8 @@ export const checkPemCertificate = (content: string): string | undefined => {
     if (block.begin !== "CERTIFICATE" || block.end !== "CERTIFICATE") return `${which} is not a CERTIFICATE`
     const der = decodeBase64(block.body)
     if (der === undefined) return `${which} body is not valid base64`
-    if (!isDerSequence(der)) return `${which} body is not a single DER SEQUENCE`
+    const problem = checkCertificate(der)
+    if (problem !== undefined) return `${which} is not an X.509 certificate: ${problem}`
   }
   return undefined
 }

@@ -5,11 +5,15 @@ import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { ContentValidator, CredStoreError } from "../src/index.ts"
+import { bytes, concat, derToPem, pemToDer } from "./helpers/der.ts"
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8")
 const caPem = fixture("ca.pem")
 const clientPem = fixture("client.pem")
 const keyPem = fixture("client-key.pem")
+
+/** A PEM block of another kind, relabelled CERTIFICATE. */
+const relabelled = (pem: string) => pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, "-----$1 CERTIFICATE-----")
 
 const reasonOf = (validator: ContentValidator.ContentValidator, input: ContentValidator.Input) =>
   Effect.match(validator(input), { onFailure: (error) => error.reason, onSuccess: () => undefined })
@@ -20,6 +24,48 @@ describe("ContentValidator", () => {
     assert.isUndefined(ContentValidator.checkPemCertificate(clientPem + caPem))
     assert.isUndefined(ContentValidator.checkPemCertificate(caPem.replaceAll("\n", "\r\n")))
     assert.isUndefined(ContentValidator.checkPemCertificate(`subject=CN = atmodem test CA\n${caPem}\n`))
+  })
+
+  it("checkPemCertificate accepts the openssl fixtures: v1 and v3, EC P-256 and RSA, both time forms, a bundle", () => {
+    // ca.pem: EC P-256 v3 CA, notAfter in 2126 (GeneralizedTime); client.pem: v1; rsa.pem: RSA v3 with SAN, key
+    // usage and extended key usage, UTCTime; empty-subject.pem: v3 leaf with an empty subject, notAfter in 2054;
+    // bundle.pem: two certificates with comment lines around them.
+    for (const name of ["ca.pem", "client.pem", "rsa.pem", "empty-subject.pem", "bundle.pem"]) {
+      assert.isUndefined(ContentValidator.checkPemCertificate(fixture(name)), name)
+    }
+  })
+
+  it("checkPemCertificate parses the X.509 structure, not just the outer DER SEQUENCE", () => {
+    const [ca] = pemToDer(caPem)
+    const cases: Array<[string, string]> = [
+      [
+        "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n",
+        "the PEM block is not an X.509 certificate: tbsCertificate is missing"
+      ],
+      [relabelled(keyPem), "the PEM block is not an X.509 certificate: tbsCertificate is not a SEQUENCE"],
+      [
+        relabelled(fixture("csr.pem")),
+        "the PEM block is not an X.509 certificate: signature algorithm is not an OBJECT IDENTIFIER"
+      ],
+      // One base64 character changed: the tbsCertificate length goes from 0x0131 to 0x0531.
+      [
+        caPem.replace("MIIBjDCCATGg", "MIIBjDCCBTGg"),
+        "the PEM block is not an X.509 certificate: tbsCertificate is truncated"
+      ],
+      [
+        derToPem(ca!.subarray(0, ca!.length - 3)),
+        "the PEM block is not an X.509 certificate: Certificate is truncated"
+      ],
+      [
+        derToPem(concat(ca!, bytes(0, 0))),
+        "the PEM block is not an X.509 certificate: Certificate is followed by extra bytes"
+      ],
+      [
+        `${caPem}# next\n${relabelled(keyPem)}`,
+        "PEM block 2 is not an X.509 certificate: tbsCertificate is not a SEQUENCE"
+      ]
+    ]
+    for (const [content, reason] of cases) assert.strictEqual(ContentValidator.checkPemCertificate(content), reason)
   })
 
   it("checkPemCertificate accepts what openssl makes (RSA and EC)", () => {
@@ -55,19 +101,16 @@ describe("ContentValidator", () => {
       [caPem.replace(body, `${body}!`), "the PEM block body is not valid base64"],
       [
         "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
-        "the PEM block body is not a single DER SEQUENCE"
+        "the PEM block is not an X.509 certificate: Certificate is not a SEQUENCE"
       ],
       // A valid SEQUENCE followed by extra bytes is not one DER value.
       [
         "-----BEGIN CERTIFICATE-----\nMAAA\n-----END CERTIFICATE-----\n",
-        "the PEM block body is not a single DER SEQUENCE"
+        "the PEM block is not an X.509 certificate: Certificate is followed by extra bytes"
       ],
       [caPem + keyPem, "PEM block 2 is not a CERTIFICATE"]
     ]
     for (const [content, reason] of cases) assert.strictEqual(ContentValidator.checkPemCertificate(content), reason)
-    assert.isUndefined(
-      ContentValidator.checkPemCertificate("-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----")
-    )
   })
 
   it("checkHexText accepts an even number of hex digits only", () => {

@@ -1,5 +1,5 @@
 /**
- * Plain helpers for the PEM structure checks: strict base64 and the outer DER header.
+ * Plain helpers for the PEM checks: finding the blocks of a text and strict base64.
  *
  * @internal
  */
@@ -26,21 +26,6 @@ export const decodeBase64 = (text: string): Uint8Array | undefined => {
     for (const b of bytes) if (o < out.length) out[o++] = b
   }
   return out
-}
-
-/**
- * Whether `der` is exactly one DER SEQUENCE: tag 0x30 and a definite length that covers the rest of the bytes.
- */
-export const isDerSequence = (der: Uint8Array): boolean => {
-  if (der.length < 2 || der[0] !== 0x30) return false
-  const first = der[1]!
-  if (first < 0x80) return 2 + first === der.length
-  const count = first & 0x7f
-  // 0x80 is the indefinite form (not DER); more than 4 length bytes is not a real certificate.
-  if (count === 0 || count > 4 || der.length < 2 + count) return false
-  let length = 0
-  for (let i = 0; i < count; i++) length = length * 256 + der[2 + i]!
-  return 2 + count + length === der.length
 }
 
 /** One `-----BEGIN X-----` … `-----END Y-----` block found in a text. */
