@@ -37,6 +37,11 @@ export interface ServeOptions extends Server.ConnectionsOptions {
   readonly port?: number | undefined
   /** Connections beyond this are refused (default 1024). */
   readonly maxConnections?: number | undefined
+  /**
+   * Close a connection that starts like an HTTP request before any of it runs (default true): a web page can
+   * make the browser send a request to a loopback port, and its lines would otherwise run as AT commands.
+   */
+  readonly rejectHttp?: boolean | undefined
 }
 
 /**
@@ -84,7 +89,7 @@ export const serve = (
     const host = options.host ?? DEFAULT_HOST
     const port = options.port ?? DEFAULT_PORT
     // Added first so that it is closed last: the listener stops accepting before sessions are wound down.
-    const connections = yield* Server.makeConnections(options)
+    const connections = yield* Server.makeConnections({ ...options, rejectHttp: options.rejectHttp ?? true })
     const server = yield* Effect.acquireRelease(
       Effect.callback<net.Server, Channel.TransportError>((resume) => {
         const server = net.createServer({ allowHalfOpen: true })

@@ -52,6 +52,38 @@ describe("TcpTransport", () => {
     }).pipe(Effect.scoped, Effect.provide(modem))
   )
 
+  it.live("an HTTP request (a web page posting to the port) is closed before any of its lines run", () =>
+    Effect.gen(function* () {
+      const listener = yield* TcpTransport.serve({ port: 0 })
+      const body = 'AT+CFUN=4\r\nAT%CMNG=0,77,0,"written-by-a-web-page"\r\n'
+      const request = `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://evil.example\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`
+      assert.strictEqual(yield* halfClose(listener.port, request), "")
+      // the method split over two writes is caught too
+      const split = yield* Effect.callback<string>((resume) => {
+        let received = ""
+        const socket = net.connect({ host: "127.0.0.1", port: listener.port }, () => {
+          socket.write("PO")
+          setTimeout(() => socket.end(`ST / HTTP/1.1\r\n\r\n${body}`), 50)
+        })
+        socket.on("data", (chunk: Buffer) => {
+          received += chunk.toString("utf8")
+        })
+        socket.on("close", () => resume(Effect.succeed(received)))
+        socket.on("error", () => {})
+      })
+      assert.strictEqual(split, "")
+      // nothing was stored, and an AT host sending its line byte by byte is served as before
+      const client = yield* Effect.flatMap(TcpTransport.connect({ port: listener.port }), (channel) =>
+        Client.make(channel)
+      )
+      assert.deepStrictEqual(yield* client.command("AT%CMNG=1,77"), [])
+      assert.strictEqual(
+        yield* halfClose(listener.port, "P\r\nAT+CGMI\r\n"),
+        "ERROR\r\nNordic Semiconductor ASA\r\nOK\r\n"
+      )
+    }).pipe(Effect.scoped, Effect.provide(modem))
+  )
+
   it.live("a client vanishing mid-command does not disturb the others", () =>
     Effect.gen(function* () {
       const listener = yield* TcpTransport.serve({ port: 0 })

@@ -18,7 +18,53 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type { Channel } from "./Channel.ts"
+import { type Channel, TransportError } from "./Channel.ts"
+import { classify } from "./internal/httpRequest.ts"
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ServeChannelOptions {
+  /**
+   * Closes a connection that starts like an HTTP request before any of its bytes run (default false). For
+   * listeners a browser can reach: a web page can send a request to any loopback port, and its lines would
+   * otherwise run as AT commands.
+   */
+  readonly rejectHttp?: boolean | undefined
+}
+
+type Feed = (chunk: Uint8Array) => Effect.Effect<void, TransportError>
+
+const joined = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
+}
+
+// Holds back a connection's first bytes until they cannot start an HTTP request line (at most 8 bytes).
+const guardHttp = (channel: Channel, feed: Feed): Feed => {
+  let head: Uint8Array | undefined = new Uint8Array(0)
+  return (chunk) => {
+    if (head === undefined) return feed(chunk)
+    const bytes = head.length === 0 ? chunk : joined(head, chunk)
+    const kind = classify(bytes)
+    if (kind === "undecided") {
+      head = bytes
+      return Effect.void
+    }
+    if (kind === "http") {
+      const reason = "an HTTP request (a web page?) on the AT port: connection closed, nothing of it ran"
+      return Effect.andThen(
+        Effect.logWarning(`${channel.description}: ${reason}`),
+        Effect.fail(new TransportError({ reason }))
+      )
+    }
+    head = undefined
+    return feed(bytes)
+  }
+}
 
 /**
  * Serves one channel until the peer closes it, it breaks, or the fiber is interrupted; then closes the channel.
@@ -27,11 +73,16 @@ import type { Channel } from "./Channel.ts"
  * @since 0.1.0
  * @category server
  */
-export const serveChannel = (modem: Modem.Modem, channel: Channel): Effect.Effect<void> =>
+export const serveChannel = (
+  modem: Modem.Modem,
+  channel: Channel,
+  options: ServeChannelOptions = {}
+): Effect.Effect<void> =>
   Effect.suspend(() => {
     const session = Session.make(modem)
+    const feed: Feed = (chunk) => Effect.uninterruptible(session.feed(chunk, channel.write))
     return channel.incoming.pipe(
-      Stream.runForEach((chunk) => Effect.uninterruptible(session.feed(chunk, channel.write))),
+      Stream.runForEach(options.rejectHttp === true ? guardHttp(channel, feed) : feed),
       Effect.catchCause((cause) =>
         Cause.hasInterruptsOnly(cause)
           ? Effect.interrupt
@@ -63,7 +114,7 @@ export interface Connections {
  * @since 0.1.0
  * @category models
  */
-export interface ConnectionsOptions {
+export interface ConnectionsOptions extends ServeChannelOptions {
   /**
    * On shutdown, how long in-flight commands and pending output may take before the remaining channels are
    * closed hard (default 5000 ms).
@@ -95,7 +146,7 @@ export const makeConnections = (
         return
       }
       const fiber = run(
-        Effect.logDebug(`${channel.description}: connected`).pipe(Effect.andThen(serveChannel(modem, channel)))
+        Effect.logDebug(`${channel.description}: connected`).pipe(Effect.andThen(serveChannel(modem, channel, options)))
       )
       live.set(fiber, channel)
       fiber.addObserver(() => live.delete(fiber))
