@@ -4,9 +4,10 @@
  *
  * - `save` replaces `credentials.json` durably (temp file, fsync, rename, directory fsync; mode 0600) and only
  *   then succeeds, so an acknowledged write survives a crash or `SIGKILL`.
- * - `load` decodes the file with Effect Schema. A missing file is an empty store. Invalid JSON, an unknown
- *   version or a schema mismatch is a `StorageError` naming the file; the file is never wiped or overwritten
- *   because of it (the store fails to start instead).
+ * - `load` decodes the file with Effect Schema. A missing file is an empty store. Bytes that are not UTF-8,
+ *   invalid JSON, an unknown version, a schema mismatch, a field this version does not know, or a file over
+ *   `StateDirectory.MAX_FILE_BYTES` is a `StorageError` naming the file; the file is never wiped, repaired or
+ *   overwritten because of it (the store fails to start instead).
  * - {@link layer} owns the directory for its lifetime (see `StateDirectory.acquire`): a second process opening
  *   the same directory is refused with "state directory X is in use by process N".
  *
@@ -65,7 +66,8 @@ export const decode = (file: string, text: string): Effect.Effect<Snapshot, Stor
         path: file
       })
     }
-    return yield* Schema.decodeUnknownEffect(Snapshot)(json).pipe(
+    // Unknown fields are an error, not dropped: the next save would otherwise delete them without a word.
+    return yield* Schema.decodeUnknownEffect(Snapshot, { onExcessProperty: "error" })(json).pipe(
       Effect.mapError(
         (error) =>
           new StorageError({

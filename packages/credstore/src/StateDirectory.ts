@@ -85,7 +85,19 @@ export const syncDirectory = (directory: string): Effect.Effect<void, StorageErr
   })
 
 /**
- * The text of the file at `path`, or `None` when there is no such file.
+ * The largest state file read (16 MiB): far above any real store, far below what would exhaust memory.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024
+
+// Fatal: a lenient decoder would turn bad bytes into U+FFFD, and the next save would write that "repair" back.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
+
+/**
+ * The text of the file at `path`, or `None` when there is no such file. A file that is not UTF-8 or is larger
+ * than {@link MAX_FILE_BYTES} is an error (reported, never repaired).
  *
  * @since 0.1.0
  * @category files
@@ -95,11 +107,22 @@ export const readFileIfExists = (
 ): Effect.Effect<Option.Option<string>, StorageError, FileSystem.FileSystem> =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
-    return yield* fs.readFileString(path).pipe(
+    const info = yield* fs.stat(path).pipe(
       Effect.map(Option.some),
-      Effect.catchReason("PlatformError", "NotFound", () => Effect.succeed(Option.none<string>())),
+      Effect.catchReason("PlatformError", "NotFound", () => Effect.succeed(Option.none<FileSystem.File.Info>())),
       Effect.mapError(failure("reading", path))
     )
+    if (Option.isNone(info)) return Option.none()
+    if (Number(info.value.size) > MAX_FILE_BYTES)
+      return yield* new StorageError({
+        reason: `${path} is ${Number(info.value.size)} bytes, too large for a state file (at most ${MAX_FILE_BYTES}); it was left untouched`,
+        path
+      })
+    const bytes = yield* fs.readFile(path).pipe(Effect.mapError(failure("reading", path)))
+    return yield* Effect.try({
+      try: () => Option.some(strictUtf8.decode(bytes)),
+      catch: () => new StorageError({ reason: `${path} is not valid UTF-8 (corrupt?); it was left untouched`, path })
+    })
   })
 
 const currentProcess = (): NodeJS.Process | undefined => (globalThis as { process?: NodeJS.Process }).process

@@ -104,6 +104,33 @@ describe("FileStore", () => {
     })
   )
 
+  it.live("bytes that are not UTF-8, unknown fields and oversized files are refused, never repaired by a save", () =>
+    Effect.gen(function* () {
+      const valid = Buffer.from('{"version":1,"entries":[{"secTag":1,"type":4,"content":"my-psk-identity"}]}')
+      const notUtf8 = Buffer.concat([valid.subarray(0, 52), Buffer.from([0xff, 0xfe]), valid.subarray(54)])
+      const cases: Array<[Buffer, string]> = [
+        [notUtf8, "is not valid UTF-8"],
+        [Buffer.from('{"version":1,"entries":[],"note":"kept by a newer build"}'), "does not match version 1"],
+        [
+          Buffer.from('{"version":1,"entries":[{"secTag":1,"type":4,"content":"x","label":"mine"}]}'),
+          "does not match version 1"
+        ],
+        [Buffer.alloc(StateDirectory.MAX_FILE_BYTES + 1, 0x20), "too large for a state file"]
+      ]
+      for (const [bytes, expected] of cases) {
+        const dir = yield* tempDir
+        const file = join(dir, "credentials.json")
+        writeFileSync(file, bytes)
+        const error = yield* openError(dir)
+        assert.strictEqual(error._tag, "StorageError")
+        assert.include(error.message, file)
+        assert.include(error.message, expected)
+        assert.include(error.message, "left untouched")
+        assert.isTrue(readFileSync(file).equals(bytes))
+      }
+    })
+  )
+
   it.live("errors about a damaged file never quote its contents (it may hold keys and passwords)", () =>
     Effect.gen(function* () {
       const secret = "TOPSECRET-KEY-MATERIAL"
