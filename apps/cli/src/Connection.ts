@@ -153,6 +153,29 @@ interface Opened {
   readonly identityPublicKey: Key.PublicKey | undefined
 }
 
+/**
+ * Why a `sim:` target could not start, and what to do when its state directory is held by a running
+ * simulator: connect to that simulator instead.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const describeSimFailure = (stateDir: string | undefined, reason: string): string => {
+  const head = `cannot start the simulated modem: ${reason}`
+  if (stateDir === undefined || !/ is in use by process \d+/.test(reason)) return head
+  return `${head}: a running simulator holds it (atmodem-sim --state ${stateDir}); connect to that simulator instead with --port tcp://HOST:PORT or ws://HOST:PORT/ (the address it printed when it started; tcp://127.0.0.1:7777 by default), or stop it first`
+}
+
+/**
+ * Why a serial target cannot be opened under Bun or Deno (the serialport binding loads only under Node), and
+ * what works instead.
+ *
+ * @since 0.1.0
+ * @category formatting
+ */
+export const describeSerialUnsupported = (runtime: string, path: string): string =>
+  `cannot open serial ${path}: the serial transport needs Node (the serialport library's native binding does not load under ${runtime}); run atmodem with Node for serial targets (the npm-installed atmodem, or node apps/cli/dist/bin.js), or put the port behind a serial-to-TCP bridge and use --port tcp://HOST:PORT`
+
 const openSim = (
   target: Extract<Target.Target, { _tag: "Sim" }>
 ): Effect.Effect<Opened, ConnectionFailed, Scope.Scope | FileSystem.FileSystem | Path.Path> =>
@@ -166,7 +189,7 @@ const openSim = (
         ? Setup.layerMemory(setup)
         : Setup.layerPersistent({ ...setup, stateDir: target.stateDir })
     const context = yield* Layer.build(layer).pipe(
-      Effect.mapError((error) => new ConnectionFailed({ reason: `cannot start the simulated modem: ${error.message}` }))
+      Effect.mapError((error) => new ConnectionFailed({ reason: describeSimFailure(target.stateDir, error.message) }))
     )
     const modem = Context.get(context, Modem.ModemService)
     const channel = yield* MemoryTransport.connect().pipe(Effect.provideContext(context))
@@ -189,6 +212,10 @@ const openChannel = (
     case "WebSocket":
       return plain(WebSocketTransport.connect(target.url))
     case "Serial": {
+      if (!SerialTransport.supported()) {
+        const runtime = (globalThis as { Bun?: unknown }).Bun !== undefined ? "Bun" : "Deno"
+        return Effect.fail(new ConnectionFailed({ reason: describeSerialUnsupported(runtime, target.path) }))
+      }
       const flow = options.flowControl ?? target.flowControl ?? "none"
       return plain(
         SerialTransport.open({

@@ -5,11 +5,11 @@
  * |---|---|
  * | 0 | success |
  * | 1 | the modem answered `ERROR` or `+CME ERROR` |
- * | 2 | usage: bad flags or arguments, unusable `--port`, unreadable file |
+ * | 2 | usage: bad flags or arguments, unusable `--port`, unreadable file or one that cannot be written |
  * | 3 | connection: cannot open the target, or it closed or broke |
  * | 4 | timeout: no connection or no complete answer in time (silent peer, garbage, wrong baud) |
  * | 5 | check failed: a token does not verify, a credential differs from the file |
- * | 6 | unexpected response: `OK`, but not the answer the command returns |
+ * | 6 | unexpected response: `OK`, but not the answer the command returns (identity answers of the wrong shape) |
  * | 70 | internal error (a bug: please report it) |
  * | 130 | interrupted (Ctrl-C) |
  *

@@ -32,9 +32,39 @@ export const publicKey = (bytes: Uint8Array, name: string): Result.Result<Key.Pu
   if (Result.isSuccess(parsed)) return Result.succeed(parsed.success)
   const fromPrivate = Key.parsePrivateKey(text ?? bytes)
   if (Result.isSuccess(fromPrivate)) return Result.succeed(fromPrivate.success.publicKey)
-  const reason =
-    fromPrivate.failure._tag === "EncryptedKeyNeedsPassword"
-      ? "an encrypted private key; give its public key instead (openssl ec -pubout)"
-      : parsed.failure.reason
-  return Result.fail(new UsageError({ reason: `${name} is not a P-256 key, certificate or CSR: ${reason}` }))
+  return Result.fail(
+    new UsageError({
+      reason: `${name} is not a P-256 key, certificate or CSR: ${whyNot(text, bytes, parsed.failure, fromPrivate.failure)}`
+    })
+  )
+}
+
+const PRIVATE_LABEL = /-----BEGIN ((?:EC |ENCRYPTED |DSA |OPENSSH )?PRIVATE KEY)-----/
+const RSA_LABEL = /-----BEGIN RSA (?:PRIVATE|PUBLIC) KEY-----/
+/** The DER of the rsaEncryption OID, 1.2.840.113549.1.1.1. */
+const RSA_OID = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01]
+
+const contains = (bytes: Uint8Array, part: ReadonlyArray<number>) =>
+  bytes.some((_, at) => part.every((b, i) => bytes[at + i] === b))
+
+/**
+ * Why neither parse worked, from the one that read the file as what it is: a private key (PEM label, or DER
+ * that only the private key parser recognises) is explained by the private key parser — RSA, P-384, Ed25519 —
+ * anything else by the public key parser.
+ */
+const whyNot = (
+  text: string | undefined,
+  bytes: Uint8Array,
+  asPublic: Key.KeyError,
+  asPrivate: Key.KeyError
+): string => {
+  if (asPrivate._tag === "EncryptedKeyNeedsPassword")
+    return "an encrypted private key; give its public key instead (openssl ec -pubout)"
+  if (text !== undefined ? RSA_LABEL.test(text) : contains(bytes, RSA_OID))
+    return "RSA keys are not supported; ES256 needs a P-256 EC key"
+  const privateKey =
+    text !== undefined
+      ? PRIVATE_LABEL.test(text)
+      : asPublic._tag === "MalformedDer" && asPrivate._tag !== "MalformedDer"
+  return privateKey ? asPrivate.reason : asPublic.reason
 }

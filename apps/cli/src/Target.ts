@@ -9,6 +9,7 @@
  *
  * @since 0.1.0
  */
+import { Profile } from "@atmodem/modem-sim"
 import * as Result from "effect/Result"
 import { UsageError } from "./Failure.ts"
 
@@ -109,11 +110,16 @@ const parseSerial = (rest: string, original: string): Result.Result<Target, Usag
     }
   })
 
-const parseSim = (rest: string): Result.Result<Target, UsageError> =>
+const parseSim = (rest: string, original: string): Result.Result<Target, UsageError> =>
   Result.gen(function* () {
     const [dir, query] = splitQuery(rest)
     for (const key of query.keys())
       if (key !== "profile" && key !== "seed") return yield* usage(`unknown sim option "${key}" (profile, seed)`)
+    const profile = query.get("profile")
+    if (profile !== null) {
+      const known = Profile.make(profile)
+      if (Result.isFailure(known)) return yield* usage(`"${original}": ${known.failure.reason}`)
+    }
     return {
       _tag: "Sim" as const,
       stateDir: dir === "" ? undefined : dir,
@@ -139,7 +145,7 @@ export const parse = (text: string): Result.Result<Target, UsageError> => {
       : usage(`"${value}" is not a WebSocket URL`)
   }
   if (lower.startsWith("serial:")) return parseSerial(value.slice(7), value)
-  if (lower === "sim" || lower.startsWith("sim:")) return parseSim(value.slice(4))
+  if (lower === "sim" || lower.startsWith("sim:")) return parseSim(value.slice(4), value)
   if (value.startsWith("/") || value.startsWith("./") || value.startsWith("../") || /^COM\d+$/i.test(value))
     return parseSerial(value, value)
   if (/^(\[[^\]]+\]|[A-Za-z0-9.-]+):\d+$/.test(value)) return parseTcp(value, value)

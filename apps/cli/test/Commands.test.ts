@@ -6,9 +6,11 @@
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { Key } from "@atmodem/jwt-core"
+import { Setup } from "@atmodem/modem-sim"
 import { SerialTransport } from "@atmodem/transport-serial"
+import { NodeServices } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, type Scope } from "effect"
+import { Effect, Layer, type Scope } from "effect"
 import * as jose from "jose"
 import { hasProgram, identityKey, json, openssl, ptySim, runCli, tcpSim, tempDir, wsSim } from "./helpers.ts"
 
@@ -84,14 +86,27 @@ for (const transport of transports) {
         const failed = yield* cli(port, ["at", "+CGMM", "AT%CMNG=2,1,0", "AT+CGMI"])
         assert.strictEqual(failed.code, 1)
         assert.strictEqual(failed.stdout, "> AT+CGMM\nnRF9160-SICA\nOK\n> AT%CMNG=2,1,0\n+CME ERROR: 513 — not found\n")
+        // The lines after a failed one are not sent, and stderr says so.
+        assert.strictEqual(failed.stderr, "note: skipped 1 remaining line after the failure (not sent)\n")
         const doc = json(yield* cli(port, ["--json", "at", "AT%CMNG=2,1,0"]))
         assert.deepStrictEqual(doc, {
           ok: false,
           target: port.startsWith("sim:") ? `sim ${port.slice(4, port.indexOf("?"))}` : doc.target,
           responses: [
             { command: "AT%CMNG=2,1,0", lines: [], final: { result: "CME ERROR", code: 513, meaning: "not found" } }
-          ]
+          ],
+          skipped: 0
         })
+        const stopped = yield* cli(port, ["--json", "at", "AT+FOO", "AT+CGSN", "AT+CGMI"])
+        assert.strictEqual(stopped.code, 1)
+        const stoppedDoc = json(stopped)
+        assert.deepStrictEqual(
+          [(stoppedDoc.responses as Array<unknown>).length, stoppedDoc.skipped, stoppedDoc.notes],
+          [1, 2, ["skipped 2 remaining lines after the failure (not sent)"]]
+        )
+        assert.include(stopped.stderr, "note: skipped 2 remaining lines after the failure (not sent)")
+        const all = yield* cli(port, ["--json", "at", "AT+CGMI", "AT+CGMM"])
+        assert.deepStrictEqual([all.code, json(all).skipped, all.stderr], [0, 0, ""])
         const raw = yield* cli(port, ["at", "--raw", "AT+CMEE=0", "AT%CMNG=2,1,0"])
         assert.strictEqual(raw.code, 1)
         assert.include(raw.stdout, "> AT%CMNG=2,1,0\nERROR\n")
@@ -322,9 +337,66 @@ for (const transport of transports) {
       Effect.gen(function* () {
         const port = yield* transport.start("shell")
         const run = yield* cli(port, ["shell"], "AT+CGMI\n\n+CGMM\nAT%CMNG=2,9,0\nexit\nAT+CGSN\n")
-        assert.strictEqual(run.code, 0, run.stderr)
+        // Piped input exits with the status of the last command, as sh -c does: here a CME error.
+        assert.strictEqual(run.code, 1, run.stderr)
         assert.strictEqual(run.stdout, "Nordic Semiconductor ASA\nOK\nnRF9160-SICA\nOK\n+CME ERROR: 513 — not found\n")
+      })
+    )
+
+    it.live("shell: piped input exits with the last command's status (0 OK, 1 ERROR or CME); a terminal with 0", () =>
+      Effect.gen(function* () {
+        const port = yield* transport.start("shell-status")
+        const status = (stdin: string, options: { readonly stdinIsTTY?: boolean } = {}) =>
+          Effect.map(runCli(["--port", port, "--timeout", "10", "shell"], { stdin, ...options }), (run) => run.code)
+        assert.strictEqual(yield* status("AT%CMNG=2,9,0\nAT+CGMI\n"), 0)
+        assert.strictEqual(yield* status("AT+CGMI\nAT+FOO\n"), 1)
+        assert.strictEqual(yield* status("AT+CGMI\nAT+FOO\nexit\n"), 1)
+        assert.strictEqual(yield* status("AT+CGMI\nAT%CMNG=2,9,0\n\n"), 1)
+        assert.strictEqual(yield* status(""), 0)
+        assert.strictEqual(yield* status("AT+FOO\r", { stdinIsTTY: true }), 0)
       })
     )
   })
 }
+
+describe("targets in special situations", () => {
+  it.live("ws:// on a runtime without a global WebSocket (Node 20): the ws library's client is used", () =>
+    Effect.gen(function* () {
+      const port = yield* wsSim("node20")
+      yield* Effect.acquireRelease(
+        Effect.sync(() => {
+          const saved = Object.getOwnPropertyDescriptor(globalThis, "WebSocket")
+          Reflect.deleteProperty(globalThis, "WebSocket")
+          return saved
+        }),
+        (saved) =>
+          Effect.sync(() => {
+            if (saved !== undefined) Object.defineProperty(globalThis, "WebSocket", saved)
+          })
+      )
+      assert.isUndefined((globalThis as { WebSocket?: unknown }).WebSocket)
+      const run = yield* runCli(["--port", port, "--json", "identity"])
+      assert.strictEqual(run.code, 0, run.stderr)
+      assert.strictEqual(json(run).manufacturer, "Nordic Semiconductor ASA")
+      const refused = yield* runCli(["--port", "ws://127.0.0.1:1/", "--timeout", "2", "--json", "identity"])
+      assert.strictEqual(refused.code, 3)
+      const error = json(refused).error as { kind: string; message: string }
+      assert.deepStrictEqual(
+        [error.kind, error.message],
+        ["ConnectionFailed", "cannot connect to ws://127.0.0.1:1/: connect ECONNREFUSED 127.0.0.1:1"]
+      )
+    }).pipe(Effect.scoped)
+  )
+
+  it.live("sim:STATE_DIR while a simulator holds it: exit 3, and the advice to connect to that simulator", () =>
+    Effect.gen(function* () {
+      const stateDir = path.join(yield* tempDir, "state")
+      // The running simulator: this process, holding the directory's lock.
+      yield* Layer.build(Setup.layerPersistent({ stateDir, seed: "held" })).pipe(Effect.provide(NodeServices.layer))
+      const run = yield* runCli(["--port", `sim:${stateDir}`, "identity"])
+      assert.strictEqual(run.code, 3)
+      assert.include(run.stderr, `state directory ${stateDir} is in use by process ${process.pid}`)
+      assert.include(run.stderr, "connect to that simulator instead with --port tcp://HOST:PORT")
+    })
+  )
+})

@@ -77,6 +77,21 @@ describe("fake peers", () => {
     })
   )
 
+  it.live("a peer that answers OK with text that is not identity data: identity exits 6 and says why", () =>
+    Effect.gen(function* () {
+      const port = yield* fakePeer("hello-world-to-everything")
+      const run = yield* runCli(["--port", port, ...TIMEOUT, "identity"])
+      assert.strictEqual(run.code, 6, run.stderr)
+      assert.strictEqual(run.stdout, "")
+      assert.isTrue(run.stderr.startsWith("error: the modem's answers are not identity data: "), run.stderr)
+      assert.include(run.stderr, 'AT+CGSN answered "hello world", not an IMEI (15 digits)')
+      assert.include(run.stderr, 'AT%XMODEMUUID answered "hello world", not %XMODEMUUID: <firmware UUID>')
+      assert.include(run.stderr, 'AT+CGMR answered "hello world", not a firmware name with an x.y.z version')
+      const doc = json(yield* runCli(["--port", port, ...TIMEOUT, "--json", "identity"]))
+      assert.deepStrictEqual([doc.ok, (doc.error as { exitCode: number }).exitCode], [false, 6])
+    })
+  )
+
   it.live("--json on a timeout: one JSON document with the error", () =>
     Effect.gen(function* () {
       const run = yield* against("silent", ["--json", "attest"])
@@ -96,7 +111,8 @@ describe("fake peers", () => {
       assert.strictEqual(silent.code, 0)
       const port = yield* fakePeer("silent")
       const run = yield* runCli(["--port", port, ...TIMEOUT, "shell", "--raw"], { stdin: "AT\nAT\n" })
-      assert.strictEqual(run.code, 0)
+      // Piped input exits with the last command's status: no answer in time.
+      assert.strictEqual(run.code, 4)
       assert.strictEqual(run.stderr.match(/opening the connection again/g)?.length, 2)
       const hangsUp = yield* fakePeer("close")
       const closed = yield* runCli(["--port", hangsUp, ...TIMEOUT, "shell", "--raw"], { stdin: "AT\nAT\n" })
@@ -133,11 +149,41 @@ describe("fake peers", () => {
     Effect.gen(function* () {
       const ws = yield* runCli(["--port", "ws://127.0.0.1:1/", ...TIMEOUT, "identity"])
       assert.strictEqual(ws.code, 3)
-      assert.include(ws.stderr, "cannot connect to ws://127.0.0.1:1/")
+      // With the cause, as for TCP: the error (ECONNREFUSED) where the client tells it, else the close code.
+      assert.match(
+        ws.stderr,
+        /^error: cannot connect to ws:\/\/127\.0\.0\.1:1\/: (.*ECONNREFUSED|closed with code 1006|.*connect)/
+      )
       const serial = yield* runCli(["--port", "/dev/atmodem-no-such-device", ...TIMEOUT, "identity"])
       assert.strictEqual(serial.code, 3)
       // Under Bun and Deno the serialport binding does not load: the transport says so instead.
       assert.include(serial.stderr, SerialTransport.supported() ? "/dev/atmodem-no-such-device" : "needs Node")
     })
+  )
+
+  it.live("a serial target under Bun or Deno: exit 3, and advice that works (Node for the CLI, or a TCP bridge)", () =>
+    Effect.gen(function* () {
+      // Pretend to be Bun for the length of the run: the serial transport is refused before anything loads.
+      yield* Effect.acquireRelease(
+        Effect.sync(() => {
+          const g = globalThis as { Bun?: unknown }
+          const saved = g.Bun
+          g.Bun ??= {}
+          return saved
+        }),
+        (saved) =>
+          Effect.sync(() => {
+            if (saved === undefined) delete (globalThis as { Bun?: unknown }).Bun
+          })
+      )
+      const run = yield* runCli(["--port", "/dev/atmodem-no-such-device", ...TIMEOUT, "identity"])
+      assert.strictEqual(run.code, 3)
+      assert.include(
+        run.stderr,
+        "error: cannot open serial /dev/atmodem-no-such-device: the serial transport needs Node"
+      )
+      assert.include(run.stderr, "run atmodem with Node for serial targets")
+      assert.notInclude(run.stderr, "--pty")
+    }).pipe(Effect.scoped)
   )
 })

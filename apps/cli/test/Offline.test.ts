@@ -3,6 +3,7 @@
  * may have, and each way a verification fails (exit 5) or the input is unusable (exit 2).
  */
 import { execFileSync } from "node:child_process"
+import * as crypto from "node:crypto"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
@@ -157,6 +158,40 @@ describe("verify", () => {
       const refused = yield* runCli(["verify", token, "--key", encrypted])
       assert.strictEqual(refused.code, 2)
       assert.include(refused.stderr, "an encrypted private key; give its public key instead")
+    })
+  )
+
+  it.live("a key of another algorithm or curve says which, as a private key as well as a public one", () =>
+    Effect.gen(function* () {
+      const { dir, now, sign } = yield* setup
+      const token = yield* sign({ iat: now })
+      const rsa = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 })
+      const p384 = crypto.generateKeyPairSync("ec", { namedCurve: "P-384" })
+      const ed25519 = crypto.generateKeyPairSync("ed25519")
+      const rsaReason = "RSA keys are not supported; ES256 needs a P-256 EC key"
+      const p384Reason = "the key is on P-384; only P-256 (prime256v1) is supported"
+      const cases: ReadonlyArray<readonly [string, string | Buffer, string]> = [
+        ["rsa-pkcs8.pem", rsa.privateKey.export({ type: "pkcs8", format: "pem" }), rsaReason],
+        ["rsa-pkcs1.pem", rsa.privateKey.export({ type: "pkcs1", format: "pem" }), rsaReason],
+        ["rsa-pkcs8.der", rsa.privateKey.export({ type: "pkcs8", format: "der" }), rsaReason],
+        ["rsa-public.pem", rsa.publicKey.export({ type: "spki", format: "pem" }), rsaReason],
+        ["p384-pkcs8.pem", p384.privateKey.export({ type: "pkcs8", format: "pem" }), p384Reason],
+        ["p384-sec1.pem", p384.privateKey.export({ type: "sec1", format: "pem" }), p384Reason],
+        ["p384-pkcs8.der", p384.privateKey.export({ type: "pkcs8", format: "der" }), p384Reason],
+        ["p384-public.pem", p384.publicKey.export({ type: "spki", format: "pem" }), p384Reason],
+        [
+          "ed25519.pem",
+          ed25519.privateKey.export({ type: "pkcs8", format: "pem" }),
+          "Ed25519 keys are not supported; ES256 needs a P-256 EC key"
+        ]
+      ]
+      for (const [name, content, reason] of cases) {
+        const key = path.join(dir, name)
+        fs.writeFileSync(key, content)
+        const run = yield* runCli(["verify", token, "--key", key])
+        assert.strictEqual(run.code, 2, name)
+        assert.strictEqual(run.stderr, `error: ${key} is not a P-256 key, certificate or CSR: ${reason}\n`)
+      }
     })
   )
 

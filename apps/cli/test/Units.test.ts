@@ -3,9 +3,9 @@ import { CommandParser } from "@atmodem/at-protocol"
 import { assert, describe, it } from "@effect/vitest"
 import { Result } from "effect"
 import * as fc from "fast-check"
-import { normalize } from "../src/commands/At.ts"
+import { normalize, skippedNote } from "../src/commands/At.ts"
 import { requestLine as attestLine } from "../src/commands/Attest.ts"
-import { answerValue } from "../src/commands/Identity.ts"
+import { answerValue, fieldValue } from "../src/commands/Identity.ts"
 import { requestLine as jwtLine } from "../src/commands/Jwt.ts"
 import { requestLine as keygenLine } from "../src/commands/Keygen.ts"
 import { carriesSecret, historyPath } from "../src/commands/Shell.ts"
@@ -58,6 +58,8 @@ describe("Target", () => {
     assert.include(refused("tcp://host:99999"), "1 to 65535")
     assert.include(refused("serial:"), "names no device")
     assert.include(refused("serial:/dev/x?speed=1"), 'unknown serial option "speed"')
+    assert.include(refused("sim:?profile=nrf9999"), 'unknown profile preset "nrf9999" (known: nrf9160, nrf9151)')
+    assert.include(refused("sim:./state?profile=NRF9160"), 'unknown profile preset "NRF9160"')
     assert.include(refused("serial:/dev/x?baud=fast"), "not a positive integer")
     assert.include(refused("serial:/dev/x?flow=xon"), "none, rtscts")
     assert.include(refused("sim:/x?colour=red"), 'unknown sim option "colour"')
@@ -147,6 +149,56 @@ describe("answers", () => {
     assert.strictEqual(answerValue(["%XMODEMUUID: f72d9789-2e73"]), "f72d9789-2e73")
     assert.strictEqual(answerValue(['+CGSN: "352656100367872"', ""]), "352656100367872")
     assert.strictEqual(answerValue([]), undefined)
+  })
+
+  it("identity fields must have their shape: IMEI 15 digits, UUIDs, the % commands' own prefix", () => {
+    assert.deepStrictEqual(fieldValue("imei", ["352656102382614"]), { value: "352656102382614" })
+    assert.deepStrictEqual(fieldValue("imei", ['+CGSN: "352656102382614"']), { value: "352656102382614" })
+    assert.deepStrictEqual(fieldValue("imei", ["hello world"]), {
+      problem: 'AT+CGSN answered "hello world", not an IMEI (15 digits)'
+    })
+    assert.deepStrictEqual(fieldValue("imei", ["35265610238261"]), {
+      problem: 'AT+CGSN answered "35265610238261", not an IMEI (15 digits)'
+    })
+    assert.strictEqual(fieldValue("imei", []), undefined)
+    const uuid = "f72d9789-2e73-4780-9248-b3952f89b872"
+    assert.deepStrictEqual(fieldValue("firmwareUuid", [`%XMODEMUUID: ${uuid}`]), { value: uuid })
+    assert.isTrue("problem" in fieldValue("firmwareUuid", [uuid])!, "the prefix is required")
+    assert.isTrue("problem" in fieldValue("deviceUuid", ["%DEVICEUUID: not-a-uuid"])!)
+    assert.deepStrictEqual(fieldValue("revision", ["mfw_nrf91x1_2.0.2"]), { value: "mfw_nrf91x1_2.0.2" })
+    assert.isTrue("problem" in fieldValue("revision", ["hello world"])!)
+    assert.deepStrictEqual(fieldValue("hardwareVersion", ["%HWVERSION: nRF9160 SICA B0A"]), {
+      value: "nRF9160 SICA B0A"
+    })
+    assert.isTrue("problem" in fieldValue("shortSoftwareVersion", ["hello world"])!)
+    assert.deepStrictEqual(fieldValue("manufacturer", ["Nordic Semiconductor ASA"]), {
+      value: "Nordic Semiconductor ASA"
+    })
+    assert.isTrue("problem" in fieldValue("model", ["\u0000\u0001"])!)
+  })
+
+  it("at: the lines not sent after a failure are counted", () => {
+    assert.strictEqual(skippedNote(1), "skipped 1 remaining line after the failure (not sent)")
+    assert.strictEqual(skippedNote(3), "skipped 3 remaining lines after the failure (not sent)")
+  })
+
+  it("a sim: state directory held by a running simulator: connect to it instead", () => {
+    const held = Connection.describeSimFailure("./state", "state directory ./state is in use by process 42")
+    assert.include(held, "cannot start the simulated modem: state directory ./state is in use by process 42")
+    assert.include(held, "connect to that simulator instead with --port tcp://HOST:PORT")
+    assert.include(held, "or stop it first")
+    assert.strictEqual(
+      Connection.describeSimFailure("./state", "identity file broken"),
+      "cannot start the simulated modem: identity file broken"
+    )
+  })
+
+  it("serial under Bun or Deno: run the CLI with Node, or use a TCP bridge (atmodem has no --pty)", () => {
+    const message = Connection.describeSerialUnsupported("Deno", "/dev/ttyACM0")
+    assert.include(message, "cannot open serial /dev/ttyACM0: the serial transport needs Node")
+    assert.include(message, "does not load under Deno")
+    assert.include(message, "--port tcp://HOST:PORT")
+    assert.notInclude(message, "--pty")
   })
 
   it("history file: $ATMODEM_HISTORY, else ~/.atmodem_history; empty turns it off", () => {

@@ -11,7 +11,7 @@ import { Pty } from "@atmodem/transport-serial"
 import { TcpTransport } from "@atmodem/transport-tcp"
 import { WebSocketTransport } from "@atmodem/transport-websocket"
 import { NodeServices } from "@effect/platform-node"
-import { Context, Effect, Layer, type Scope } from "effect"
+import { Context, Effect, FileSystem, Layer, type Scope } from "effect"
 import { Cli, Io } from "../src/index.ts"
 
 export interface Run {
@@ -39,6 +39,10 @@ export const runCli = (
     readonly env?: Record<string, string>
     readonly stdinIsTTY?: boolean
     readonly stderrIsTTY?: boolean
+    /** Replaces the file system the CLI sees (to make a write fail). */
+    readonly fileSystem?: (fs: FileSystem.FileSystem) => FileSystem.FileSystem
+    /** Replaces the environment as a whole (the default adds ATMODEM_HISTORY="" to `env`). */
+    readonly rawEnv?: Io.Io["env"]
   } = {}
 ): Effect.Effect<Run> =>
   Effect.gen(function* () {
@@ -50,11 +54,18 @@ export const runCli = (
       stdin,
       stdout: stdout.stream,
       stderr: stderr.stream,
-      env: { ATMODEM_HISTORY: "", ...options.env },
+      env: options.rawEnv ?? { ATMODEM_HISTORY: "", ...options.env },
       stdinIsTTY: options.stdinIsTTY ?? false,
       stderrIsTTY: options.stderrIsTTY ?? false
     }
-    const code = yield* Cli.run(args).pipe(Effect.provide(Layer.mergeAll(NodeServices.layer, Io.layer(io))))
+    const replace = options.fileSystem
+    const program =
+      replace === undefined
+        ? Cli.run(args)
+        : Effect.flatMap(FileSystem.FileSystem, (fs) =>
+            Effect.provideService(Cli.run(args), FileSystem.FileSystem, replace(fs))
+          )
+    const code = yield* program.pipe(Effect.provide(Layer.mergeAll(NodeServices.layer, Io.layer(io))))
     return { code, stdout: stdout.text(), stderr: stderr.text() }
   })
 
@@ -102,7 +113,14 @@ export const tempDir: Effect.Effect<string, never, Scope.Scope> = Effect.acquire
 )
 
 /** How a fake peer behaves once a client connects. */
-export type Behaviour = "silent" | "garbage-lines" | "binary" | "half-line" | "close" | "ok-to-everything"
+export type Behaviour =
+  | "silent"
+  | "garbage-lines"
+  | "binary"
+  | "half-line"
+  | "close"
+  | "ok-to-everything"
+  | "hello-world-to-everything"
 
 /** A TCP server that is not a modem; returns its `tcp://` URL. */
 export const fakePeer = (behaviour: Behaviour): Effect.Effect<string, never, Scope.Scope> =>
@@ -116,11 +134,13 @@ export const fakePeer = (behaviour: Behaviour): Effect.Effect<string, never, Sco
         let pending = ""
         socket.on("data", (chunk: Buffer) => {
           switch (behaviour) {
-            case "ok-to-everything": {
+            case "ok-to-everything":
+            case "hello-world-to-everything": {
               pending += chunk.toString("latin1")
               const lines = pending.split(/\r\n|\r|\n/)
               pending = lines.pop() ?? ""
-              for (const line of lines) if (line.trim() !== "") socket.write("OK\r\n")
+              const answer = behaviour === "ok-to-everything" ? "OK\r\n" : "hello world\r\nOK\r\n"
+              for (const line of lines) if (line.trim() !== "") socket.write(answer)
               break
             }
             case "garbage-lines":

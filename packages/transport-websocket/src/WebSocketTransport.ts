@@ -2,7 +2,7 @@
  * The modem on WebSocket, for browser and Node clients: a listener (127.0.0.1 by default) where each connection
  * is one AT byte stream — every message received is appended to the stream (binary or text alike), every
  * response goes out as a binary message — and a client channel over the standard `WebSocket` global (Node 22+,
- * Bun, Deno and browsers).
+ * Bun, Deno and browsers), or the `ws` library's client where there is no such global (Node 20).
  *
  * Browsers can be made to connect to any address, so the server checks the `Origin` header: by default only pages
  * served from a loopback host (`localhost`, `127.0.0.1`, `[::1]`) and clients that send no `Origin` (non-browser
@@ -243,9 +243,82 @@ export interface ConnectOptions {
   readonly graceMillis?: number | undefined
 }
 
+/** What the client needs of a WebSocket: the standard global's API, which the `ws` library's client shares. */
+interface ClientSocket {
+  binaryType: string
+  readonly readyState: number
+  send(data: Uint8Array): void
+  close(code?: number): void
+  addEventListener(type: "open", listener: () => void): void
+  addEventListener(type: "message", listener: (event: { readonly data: unknown }) => void): void
+  addEventListener(type: "error", listener: (event: unknown) => void): void
+  addEventListener(type: "close", listener: (event: { readonly code: number; readonly reason: string }) => void): void
+}
+
+type ClientConstructor = new (url: string, protocols?: string | Array<string>) => ClientSocket
+
+/** `WebSocket.OPEN` and `WebSocket.CLOSED`, the same in every implementation. */
+const OPEN = 1
+const CLOSED = 3
+
 /**
- * Connects to a WebSocket AT endpoint (`ws://127.0.0.1:7778/`) with the runtime's standard `WebSocket`; the
- * channel is closed with the scope.
+ * The runtime's standard `WebSocket` (Node 22+, Bun, Deno, browsers), or where there is none (Node 20) the
+ * client of the `ws` library, loaded only then.
+ */
+const clientConstructor: Effect.Effect<ClientConstructor, Channel.TransportError> = Effect.suspend(() => {
+  const standard = (globalThis as { WebSocket?: unknown }).WebSocket
+  if (typeof standard === "function") return Effect.succeed(standard as ClientConstructor)
+  return Effect.tryPromise({
+    try: () => import("ws"),
+    catch: (error) =>
+      new Channel.TransportError({
+        reason: `this runtime has no WebSocket client, and the ws library did not load: ${Channel.describeError(error)}`,
+        cause: error
+      })
+  }).pipe(Effect.map((ws) => ws.WebSocket as unknown as ClientConstructor))
+})
+
+const nonEmpty = (value: unknown): string | undefined =>
+  typeof value === "string" && value.trim() !== "" ? value.trim() : undefined
+
+/**
+ * What an `error` event says: its message (the `ws` client: `connect ECONNREFUSED 127.0.0.1:1`; Bun: `… failed:
+ * Failed to connect`), else its error's, and the system error code when the message does not name it. Node's
+ * standard client gives neither; its `close` event's code is all there is.
+ *
+ * @since 0.1.0
+ * @category client
+ */
+export const describeErrorEvent = (event: unknown): string | undefined => {
+  const e = (typeof event === "object" && event !== null ? event : {}) as { message?: unknown; error?: unknown }
+  const inner = (typeof e.error === "object" && e.error !== null ? e.error : {}) as {
+    message?: unknown
+    code?: unknown
+    cause?: { message?: unknown; code?: unknown } | undefined
+  }
+  const message = nonEmpty(e.message) ?? nonEmpty(inner.message) ?? nonEmpty(inner.cause?.message)
+  const code = nonEmpty(inner.code) ?? nonEmpty(inner.cause?.code)
+  if (code !== undefined && (message === undefined || !message.includes(code)))
+    return message === undefined ? code : `${message} (${code})`
+  return message
+}
+
+/**
+ * What a `close` event says: its code, what 1006 means, and the reason the peer gave.
+ *
+ * @since 0.1.0
+ * @category client
+ */
+export const describeCloseEvent = (event: { readonly code: number; readonly reason: string }): string => {
+  const meaning = event.code === 1006 ? " (abnormal closure: refused, unreachable, or not a WebSocket endpoint)" : ""
+  const reason = nonEmpty(event.reason)
+  return `closed with code ${event.code}${meaning}${reason === undefined ? "" : `: ${reason}`}`
+}
+
+/**
+ * Connects to a WebSocket AT endpoint (`ws://127.0.0.1:7778/`) with the runtime's standard `WebSocket`, or the
+ * `ws` library's client where the runtime has none (Node 20); the channel is closed with the scope. A failed
+ * connection says why, as far as the client tells: the error (`ECONNREFUSED`, an HTTP status) or the close code.
  *
  * @since 0.1.0
  * @category client
@@ -257,46 +330,65 @@ export const connect = (
   Effect.acquireRelease(
     Effect.gen(function* () {
       if (!URL.canParse(url)) return yield* new Channel.TransportError({ reason: `not a WebSocket URL: ${url}` })
+      const Client = yield* clientConstructor
       const queue = yield* Queue.unbounded<Uint8Array, Channel.TransportError | Cause.Done>()
+      const ws = yield* Effect.try({
+        try: () =>
+          options.protocols === undefined ? new Client(url) : new Client(url, options.protocols as Array<string>),
+        catch: (error) =>
+          new Channel.TransportError({
+            reason: `cannot connect to ${url}: ${Channel.describeError(error)}`,
+            cause: error
+          })
+      })
       return yield* Effect.callback<Channel.Channel, Channel.TransportError>((resume) => {
         const description = `websocket ${url}`
-        const ws =
-          options.protocols === undefined ? new WebSocket(url) : new WebSocket(url, options.protocols as Array<string>)
         ws.binaryType = "arraybuffer"
         let opened = false
+        let settled = false
+        let errorDetail: string | undefined
+        let fallback: ReturnType<typeof setTimeout> | undefined
+        const fail = (detail: string) => {
+          clearTimeout(fallback)
+          if (settled) return
+          settled = true
+          resume(Effect.fail(new Channel.TransportError({ reason: `cannot connect to ${url}: ${detail}` })))
+        }
         ws.addEventListener("message", (event) => {
           Queue.offerUnsafe(queue, toBytes(event.data))
         })
-        ws.addEventListener("error", () => {
-          const error = new Channel.TransportError({
-            reason: opened ? `${description}: connection error` : `cannot connect to ${url}`
-          })
-          if (!opened) resume(Effect.fail(error))
-          Queue.failCauseUnsafe(queue, Cause.fail(error))
+        ws.addEventListener("error", (event) => {
+          errorDetail = describeErrorEvent(event)
+          if (!opened) {
+            // A close event follows with its code; wait for it briefly, so the message can name it when the
+            // error itself says nothing.
+            if (fallback === undefined) fallback = setTimeout(() => fail(errorDetail ?? "connection error"), 1000)
+            return
+          }
+          Queue.failCauseUnsafe(
+            queue,
+            Cause.fail(new Channel.TransportError({ reason: `${description}: ${errorDetail ?? "connection error"}` }))
+          )
         })
         ws.addEventListener("close", (event) => {
-          if (!opened)
-            resume(
-              Effect.fail(
-                new Channel.TransportError({ reason: `cannot connect to ${url} (closed with ${event.code})` })
-              )
-            )
+          if (!opened) fail(errorDetail ?? describeCloseEvent(event))
           Queue.endUnsafe(queue)
         })
         const graceMillis = options.graceMillis ?? 1000
         ws.addEventListener("open", () => {
           opened = true
+          settled = true
           resume(
             Effect.succeed(
               Channel.make({
                 description,
                 incoming: Stream.fromQueue(queue),
                 write: (bytes) =>
-                  ws.readyState === WebSocket.OPEN
+                  ws.readyState === OPEN
                     ? Effect.sync(() => ws.send(bytes.slice()))
                     : Effect.fail(new Channel.TransportError({ reason: `${description} is closed` })),
                 close: Effect.callback<void>((resume) => {
-                  if (ws.readyState === WebSocket.CLOSED) return resume(Effect.void)
+                  if (ws.readyState === CLOSED) return resume(Effect.void)
                   const timer = setTimeout(() => resume(Effect.void), graceMillis)
                   ws.addEventListener("close", () => {
                     clearTimeout(timer)
@@ -308,7 +400,10 @@ export const connect = (
             )
           )
         })
-        return Effect.sync(() => ws.close())
+        return Effect.sync(() => {
+          clearTimeout(fallback)
+          ws.close()
+        })
       })
     }),
     (channel) => channel.close

@@ -7,6 +7,29 @@ import { WebSocketTransport } from "../src/index.ts"
 
 const modem = Setup.layerMemory({ seed: "websocket-transport-test" })
 
+/** Hides the runtime's global `WebSocket` (as on Node 20) for the life of the scope. */
+const withoutGlobalWebSocket = Effect.acquireRelease(
+  Effect.sync(() => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, "WebSocket")
+    Reflect.deleteProperty(globalThis, "WebSocket")
+    return saved
+  }),
+  (saved) =>
+    Effect.sync(() => {
+      if (saved !== undefined) Object.defineProperty(globalThis, "WebSocket", saved)
+    })
+)
+
+/** A TCP port nobody listens on (it was free a moment ago). */
+const closedPort = Effect.callback<number>((resume) => {
+  const server = http.createServer()
+  server.listen(0, "127.0.0.1", () => {
+    const address = server.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    server.close(() => resume(Effect.succeed(port)))
+  })
+})
+
 /** The HTTP status of a raw WebSocket handshake with this Origin (101 when accepted). */
 const handshakeStatus = (port: number, origin: string | undefined) =>
   Effect.callback<number>((resume) => {
@@ -115,4 +138,58 @@ describe("WebSocketTransport", () => {
       assert.strictEqual(invalid.reason, "not a WebSocket URL: not a url")
     }).pipe(Effect.scoped, Effect.provide(modem))
   )
+
+  it.live("without a global WebSocket (Node 20) the ws library's client is used, and behaves the same", () =>
+    Effect.gen(function* () {
+      const listener = yield* WebSocketTransport.serve({ port: 0 })
+      yield* withoutGlobalWebSocket
+      assert.isUndefined((globalThis as { WebSocket?: unknown }).WebSocket)
+      const client = yield* Client.make(yield* WebSocketTransport.connect(listener.url))
+      assert.deepStrictEqual(yield* client.command("AT+CGMI"), ["Nordic Semiconductor ASA"])
+      assert.match((yield* client.command("AT%JWT"))[0]!, /^%JWT: "[\w-]+\.[\w-]+\.[\w-]{86}"$/)
+      assert.deepStrictEqual(yield* client.command("AT+CGMM"), ["nRF9160-SICA"])
+      const refused = yield* Effect.flip(WebSocketTransport.connect(`ws://127.0.0.1:${yield* closedPort}/`))
+      assert.match(refused.reason, /^cannot connect to ws:\/\/127\.0\.0\.1:\d+\/: connect ECONNREFUSED /)
+    }).pipe(Effect.scoped, Effect.provide(modem))
+  )
+
+  it.live("a refused connection says why: the error, or else the close code", () =>
+    Effect.gen(function* () {
+      const port = yield* closedPort
+      const refused = yield* Effect.flip(WebSocketTransport.connect(`ws://127.0.0.1:${port}/`))
+      // Node's standard client tells only the close code (1006); ws, Bun and Deno tell the error.
+      assert.match(refused.reason, new RegExp(`^cannot connect to ws://127\\.0\\.0\\.1:${port}/: \\S`))
+      assert.match(refused.reason, /ECONNREFUSED|code 1006|connect/)
+      const fragment = yield* Effect.flip(WebSocketTransport.connect(`ws://127.0.0.1:${port}/#x`))
+      assert.match(fragment.reason, /^cannot connect to ws:\/\/127\.0\.0\.1:\d+\/#x: \S/)
+    }).pipe(Effect.scoped)
+  )
+
+  it("describes error and close events", () => {
+    assert.strictEqual(
+      WebSocketTransport.describeErrorEvent({
+        message: "connect ECONNREFUSED 127.0.0.1:1",
+        error: { code: "ECONNREFUSED" }
+      }),
+      "connect ECONNREFUSED 127.0.0.1:1"
+    )
+    assert.strictEqual(
+      WebSocketTransport.describeErrorEvent({ message: "Failed to connect", error: { code: "ECONNREFUSED" } }),
+      "Failed to connect (ECONNREFUSED)"
+    )
+    assert.strictEqual(WebSocketTransport.describeErrorEvent({ message: "", error: new TypeError() }), undefined)
+    assert.strictEqual(
+      WebSocketTransport.describeErrorEvent({ error: { cause: { code: "EHOSTUNREACH" } } }),
+      "EHOSTUNREACH"
+    )
+    assert.strictEqual(WebSocketTransport.describeErrorEvent(undefined), undefined)
+    assert.strictEqual(
+      WebSocketTransport.describeCloseEvent({ code: 1006, reason: "" }),
+      "closed with code 1006 (abnormal closure: refused, unreachable, or not a WebSocket endpoint)"
+    )
+    assert.strictEqual(
+      WebSocketTransport.describeCloseEvent({ code: 1008, reason: "origin" }),
+      "closed with code 1008: origin"
+    )
+  })
 })

@@ -1,6 +1,7 @@
 /**
  * `atmodem at <command>…`: sends command lines one after the other, prints each answer, and exits with the
- * final result of the last line sent — the first line answered with an error stops the rest.
+ * final result of the last line sent — the first line answered with an error stops the rest (a later line may
+ * depend on it), and how many lines were not sent is said on stderr.
  */
 
 import { Argument, Command, Flag } from "effect/cli"
@@ -8,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Cme from "../Cme.ts"
 import type * as Connection from "../Connection.ts"
 import * as ExitCode from "../ExitCode.ts"
+import { OutputService } from "../Output.ts"
 import { report, withModem } from "./Common.ts"
 
 /** `+CGMI` → `AT+CGMI`; lines that already start with `AT` are sent as they are. */
@@ -19,6 +21,10 @@ export const normalize = (line: string): string => {
 /** An answer as text: its information lines, then the final result with the meaning of a CME code. */
 export const formatResponse = (response: Connection.Response): string =>
   [...response.lines, Cme.describeFinal(response.final)].join("\n")
+
+/** The note for lines not sent after a failed one (counted, not shown: a line may carry a key or a password). */
+export const skippedNote = (count: number): string =>
+  `skipped ${count} remaining line${count === 1 ? "" : "s"} after the failure (not sent)`
 
 /** `--raw`: send only what the user typed. */
 export const rawFlag = Flag.Boolean("raw").pipe(
@@ -40,6 +46,8 @@ const run = (lines: ReadonlyArray<string>, raw: boolean) =>
         }
         const last = answered[answered.length - 1]
         const failed = last !== undefined && last.response.final._tag !== "Ok"
+        const skipped = lines.length - answered.length
+        if (skipped > 0) yield* Effect.flatMap(OutputService, (output) => output.note(skippedNote(skipped)))
         return {
           text: answered
             .map(({ line, response }) =>
@@ -52,7 +60,8 @@ const run = (lines: ReadonlyArray<string>, raw: boolean) =>
               command: line,
               lines: response.lines,
               final: Cme.finalJson(response.final)
-            }))
+            })),
+            skipped
           },
           exitCode: failed ? ExitCode.COMMAND_REJECTED : ExitCode.OK
         }
@@ -72,7 +81,7 @@ export const command = Command.make(
   ({ lines, raw }) => report(run(lines, raw))
 ).pipe(
   Command.withDescription(
-    "Send AT command lines and print the answers; the exit status comes from the last final result (1 on ERROR or +CME ERROR)."
+    "Send AT command lines and print the answers; the exit status comes from the last final result (1 on ERROR or +CME ERROR). A line answered with an error stops the rest: they are not sent, and stderr says how many were skipped (--json: skipped, and a note)."
   ),
   Command.withExamples([
     { command: "atmodem --port tcp://127.0.0.1:7777 at AT+CGMI AT+CGSN", description: "Manufacturer and IMEI" },

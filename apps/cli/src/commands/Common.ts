@@ -5,6 +5,7 @@
 import * as Effect from "effect/Effect"
 import * as FileSystem from "effect/FileSystem"
 import * as Option from "effect/Option"
+import * as Path from "effect/Path"
 import * as Connection from "../Connection.ts"
 import { type CommandRejected, type ConnectionFailed, type Timeout, UsageError } from "../Failure.ts"
 import { IoService } from "../Io.ts"
@@ -120,6 +121,36 @@ export const writeTextFile = (path: string, text: string) =>
     return yield* Effect.mapError(
       fs.writeFileString(path, text),
       (error) => new UsageError({ reason: `cannot write ${path}: ${error.message}` })
+    )
+  })
+
+/**
+ * Checks, without writing anything, that `path` can be written: an existing file must be writable and not a
+ * directory; a new one needs a writable directory. Commands whose output cannot be produced twice (`keygen`)
+ * check before they ask the modem.
+ */
+export const checkWritable = (path: string) =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const paths = yield* Path.Path
+    const fail = (why: string) => new UsageError({ reason: `cannot write ${path}: ${why}` })
+    const existing = yield* fs.stat(path).pipe(
+      Effect.map(Option.some),
+      Effect.catchTag("PlatformError", (error) =>
+        error.reason._tag === "NotFound" ? Effect.succeedNone : Effect.fail(fail(error.message))
+      )
+    )
+    if (Option.isSome(existing)) {
+      if (existing.value.type === "Directory") return yield* fail("it is a directory")
+      return yield* Effect.mapError(fs.access(path, { writable: true }), () => fail("it is not writable"))
+    }
+    const directory = paths.dirname(paths.resolve(path))
+    const parent = yield* Effect.mapError(fs.stat(directory), (error) =>
+      fail(error.reason._tag === "NotFound" ? `the directory ${directory} does not exist` : error.message)
+    )
+    if (parent.type !== "Directory") return yield* fail(`${directory} is not a directory`)
+    yield* Effect.mapError(fs.access(directory, { writable: true }), () =>
+      fail(`the directory ${directory} is not writable`)
     )
   })
 

@@ -4,6 +4,7 @@
  * modem stores by SHA-256 and tells when only the line endings differ.
  */
 import { Command as AtCommand, CommandFormatter } from "@atmodem/at-protocol"
+import { CredStore } from "@atmodem/credstore"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -41,6 +42,18 @@ const listEntries = (lines: ReadonlyArray<string>, line: string) =>
     return entry === undefined
       ? Effect.fail(new UnexpectedResponse({ reason: `${line} answered a line that is not a %CMNG entry: ${text}` }))
       : Effect.succeed(entry)
+  })
+
+/** `--password`: what the modem accepts (1 to 32 bytes of UTF-8, no double quote); never shown in messages. */
+export const checkPassword = (password: string) =>
+  Effect.gen(function* () {
+    const bytes = new TextEncoder().encode(password).length
+    if (bytes === 0) return yield* new UsageError({ reason: "--password is empty" })
+    if (bytes > CredStore.MAX_PASSWORD_BYTES)
+      return yield* new UsageError({
+        reason: `--password is ${bytes} bytes long; the modem accepts at most ${CredStore.MAX_PASSWORD_BYTES} (ASCII characters)`
+      })
+    yield* atString(password, "--password")
   })
 
 // --- list ------------------------------------------------------------------------------------------------------
@@ -83,7 +96,9 @@ const write = Command.make(
     type: typeFlag,
     file: Argument.String("file").pipe(Argument.withDescription("The credential: a PEM file, or PSK text")),
     password: Flag.Redacted("password").pipe(
-      Flag.withDescription("Password of an encrypted PKCS#8 private key (at most 32 characters)"),
+      Flag.withDescription(
+        "Password of an encrypted PKCS#8 private key (1 to 32 characters; checked before the modem is contacted)"
+      ),
       Flag.optional
     )
   },
@@ -96,7 +111,7 @@ const write = Command.make(
         if (content === "") return yield* new UsageError({ reason: `${flags.file} is empty` })
         yield* atString(content, `the content of ${flags.file}`)
         const password = Option.map(flags.password, Redacted.value)
-        if (Option.isSome(password)) yield* atString(password.value, "--password")
+        if (Option.isSome(password)) yield* checkPassword(password.value)
         const params = [
           AtCommand.integer(0),
           AtCommand.integer(tag),

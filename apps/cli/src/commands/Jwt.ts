@@ -56,6 +56,7 @@ const run = (
 ) =>
   Effect.gen(function* () {
     yield* validate(request)
+    yield* Tokens.checkClockTolerance(options.clockTolerance)
     // Read the key first: a bad key file should not cost a round trip to the modem.
     const key = options.verify === undefined ? undefined : yield* Tokens.readKey(options.verify)
     const line = requestLine(request)

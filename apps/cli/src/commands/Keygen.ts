@@ -15,7 +15,8 @@ import * as Csr from "../Csr.ts"
 import * as ExitCode from "../ExitCode.ts"
 import { UnexpectedResponse, UsageError } from "../Failure.ts"
 import { equal, sha256, toHex } from "../internal/Bytes.ts"
-import { atString, ensureOffline, quotedValue, report, withModem, writeTextFile } from "./Common.ts"
+import { OutputService } from "../Output.ts"
+import { atString, checkWritable, ensureOffline, quotedValue, report, withModem, writeTextFile } from "./Common.ts"
 import { readKey, table } from "./Tokens.ts"
 
 /** The `AT%KEYGEN` line. */
@@ -65,6 +66,8 @@ const run = (flags: {
       return yield* new UsageError({ reason: "--tag is a user sec_tag from 0 to 2147483647" })
     if (flags.attributes !== undefined) yield* atString(flags.attributes, "--attributes")
     const givenKey = flags.identityKey === undefined ? undefined : yield* readKey(flags.identityKey)
+    // The key is made once and the CSR cannot be asked for again: make sure it can be kept first.
+    if (flags.out !== undefined) yield* checkWritable(flags.out)
     const line = requestLine({
       secTag: flags.tag,
       keyType: flags.keyType,
@@ -92,7 +95,24 @@ const run = (flags: {
         unexpected(`the %KEYGEN public key does not parse: ${e.reason}`)
       ))
     const pem = csr === undefined ? Key.spkiPem(publicKey) : Csr.toPem(der)
-    if (flags.out !== undefined) yield* writeTextFile(flags.out, pem)
+    const what = isCsr ? "the CSR" : "the public key"
+    // Should writing fail after all, the key exists on the modem now: print what it returned instead.
+    const written =
+      flags.out === undefined
+        ? undefined
+        : yield* writeTextFile(flags.out, pem).pipe(
+            Effect.as(true),
+            Effect.catchTag("UsageError", (error) =>
+              Effect.as(
+                Effect.flatMap(OutputService, (output) =>
+                  output.note(
+                    `${error.reason}; the key was generated at sec_tag ${flags.tag}: ${what} is printed on stdout instead`
+                  )
+                ),
+                false
+              )
+            )
+          )
 
     const digestMatches = equal(payload.digest, sha256(der))
     const identityKey = givenKey ?? simKey
@@ -131,9 +151,7 @@ const run = (flags: {
     ]
     return {
       text: [
-        ...(flags.out === undefined
-          ? [pem.trimEnd()]
-          : [`wrote ${isCsr ? "the CSR" : "the public key"} to ${flags.out}`]),
+        ...(written === true ? [`wrote ${what} to ${flags.out}`] : [pem.trimEnd()]),
         table(rows),
         ...problems.map((p) => `problem: ${p}`)
       ].join("\n"),
@@ -141,7 +159,7 @@ const run = (flags: {
         secTag: flags.tag,
         keyType: flags.keyType,
         ...(isCsr ? { csrPem: pem } : { publicKeyPem: pem }),
-        ...(flags.out === undefined ? {} : { out: flags.out }),
+        ...(flags.out === undefined ? {} : { out: flags.out, written }),
         publicKeyKid: Key.kid(publicKey),
         ...(csr === undefined
           ? {}
@@ -160,7 +178,7 @@ const run = (flags: {
         },
         problems
       },
-      exitCode: problems.length === 0 ? ExitCode.OK : ExitCode.CHECK_FAILED
+      exitCode: problems.length > 0 ? ExitCode.CHECK_FAILED : written === false ? ExitCode.USAGE : ExitCode.OK
     }
   })
 
@@ -182,7 +200,9 @@ export const command = Command.make(
     ),
     out: Flag.String("out").pipe(
       Flag.withMetavar("FILE"),
-      Flag.withDescription("Write the CSR (or public key) PEM here instead of printing it"),
+      Flag.withDescription(
+        "Write the CSR (or public key) PEM here instead of printing it (checked before the key is made; if writing fails anyway, it is printed and the exit status is 2)"
+      ),
       Flag.optional
     ),
     identityKey: Flag.String("identity-key").pipe(

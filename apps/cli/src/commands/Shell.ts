@@ -2,7 +2,9 @@
  * `atmodem shell`: an interactive AT terminal. Lines are edited with the usual keys and kept in a history
  * (`$ATMODEM_HISTORY`, default `~/.atmodem_history`) when stdin is a terminal; each answer is printed with its
  * final result and the meaning of a CME code. A command that gets no answer in time is reported and the
- * connection is opened again; a connection that is lost ends the shell (exit 3). Piped input runs line by line.
+ * connection is opened again; a connection that is lost ends the shell (exit 3). Piped input runs line by line
+ * and, like `sh -c`, exits with the status of the last command: 0 `OK`, 1 `ERROR`/`+CME ERROR`, 4 no answer in
+ * time (3 when the connection is lost). An interactive session ends with 0.
  */
 import * as readline from "node:readline"
 import { Command } from "effect/cli"
@@ -121,18 +123,26 @@ const run = (raw: boolean) =>
       if (interactive && !closed) rl.prompt()
     })
 
+    // The exit code of the last command's outcome (piped input exits with it, as `sh -c` does).
+    let last: number = ExitCode.OK
     const handle = (input: string) =>
       Effect.gen(function* () {
         const line = normalize(input)
         const connection = yield* connect
         const response = yield* connection.send(line)
+        last = response.final._tag === "Ok" ? ExitCode.OK : ExitCode.COMMAND_REJECTED
         yield* output.out(`${formatResponse(response)}\n`)
         const unsolicited = yield* connection.unsolicited
         for (const extra of unsolicited.slice(seenUnsolicited)) yield* output.out(`${extra}\n`)
         seenUnsolicited = unsolicited.length
       }).pipe(
         Effect.catchTag("Timeout", (error) =>
-          Effect.andThen(output.err(`error: ${error.reason}; opening the connection again\n`), disconnect)
+          Effect.sync(() => {
+            last = ExitCode.TIMEOUT
+          }).pipe(
+            Effect.andThen(output.err(`error: ${error.reason}; opening the connection again\n`)),
+            Effect.andThen(disconnect)
+          )
         )
       )
 
@@ -144,7 +154,7 @@ const run = (raw: boolean) =>
       Stream.map((line) => line.trim()),
       Stream.takeWhile((line) => !isQuit(line)),
       Stream.runForEach((line) => (line === "" ? prompt : Effect.andThen(handle(line), prompt))),
-      Effect.as(ExitCode.OK),
+      Effect.map(() => (interactive ? ExitCode.OK : last)),
       Effect.catchTag("ConnectionFailed", (error) =>
         Effect.as(output.err(`error: ${error.reason}\n`), ExitCode.CONNECTION)
       )
@@ -154,6 +164,6 @@ const run = (raw: boolean) =>
 
 export const command = Command.make("shell", { raw: rawFlag }, ({ raw }) => run(raw)).pipe(
   Command.withDescription(
-    "An interactive AT terminal with line editing and history; prints every final result and CME code with its meaning."
+    "An interactive AT terminal with line editing and history; prints every final result and CME code with its meaning. With piped input, the exit status is the last command's (0 OK, 1 ERROR or +CME ERROR, 4 no answer in time, 3 connection lost)."
   )
 )

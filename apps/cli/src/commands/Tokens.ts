@@ -107,7 +107,20 @@ export const DEFAULT_CLOCK_TOLERANCE = 5
 export const clockToleranceFlag = Flag.Int("clock-tolerance").pipe(
   Flag.withMetavar("SECONDS"),
   Flag.withDescription(
-    `Seconds of clock skew allowed on exp/iat/nbf (default ${DEFAULT_CLOCK_TOLERANCE}: the modem's clock and this machine's differ a little)`
+    `Seconds of clock skew allowed on exp/iat/nbf, 0 or more (default ${DEFAULT_CLOCK_TOLERANCE}: the modem's clock and this machine's differ a little)`
   ),
   Flag.withDefault(DEFAULT_CLOCK_TOLERANCE)
 )
+
+/** The most `--clock-tolerance` can be: a day. */
+export const MAX_CLOCK_TOLERANCE = 86400
+
+/** Checks `--clock-tolerance`: whole seconds from 0 to a day (a negative one would fail valid tokens). */
+export const checkClockTolerance = (seconds: number) =>
+  Number.isInteger(seconds) && seconds >= 0 && seconds <= MAX_CLOCK_TOLERANCE
+    ? Effect.succeed(seconds)
+    : Effect.fail(
+        new UsageError({
+          reason: `--clock-tolerance ${seconds} is not a number of seconds from 0 to ${MAX_CLOCK_TOLERANCE}`
+        })
+      )

@@ -26,13 +26,14 @@ export const command = Command.make(
   (flags) =>
     report(
       Effect.gen(function* () {
+        const clockTolerance = yield* Tokens.checkClockTolerance(flags.clockTolerance)
         const token = yield* tokenArgument(flags.token)
         const decoded = yield* Tokens.decode(token)
         const key = yield* Tokens.readKey(flags.key)
         const verification = yield* Tokens.verify(token, key, {
           audience: Option.getOrUndefined(flags.audience),
           subject: Option.getOrUndefined(flags.subject),
-          clockTolerance: flags.clockTolerance
+          clockTolerance
         })
         return {
           text: `${Tokens.formatVerification(verification)}\n${Tokens.formatDecoded(decoded)}`,
