@@ -343,6 +343,23 @@ for (const transport of transports) {
       })
     )
 
+    it.live(
+      "shell: a quoted string over several lines is one command, joined with LF; unfinished input is not sent",
+      () =>
+        Effect.gen(function* () {
+          const port = yield* transport.start("shell-multiline")
+          const content = "-----BEGIN X-----\nline one\n-----END X-----"
+          const run = yield* cli(port, ["shell"], `AT%CMNG=0,950,4,"${content}"\nAT%CMNG=2,950,4\n`)
+          assert.strictEqual(run.code, 0, run.stderr)
+          assert.include(run.stdout, `"${content}"\nOK\n`)
+          const cut = yield* cli(port, ["shell"], 'AT+CGMI\nAT%CMNG=0,951,4,"never\nclosed\n')
+          assert.strictEqual(cut.code, 2)
+          assert.include(cut.stderr, "input ended inside a quoted string; that command was not sent")
+          const listed = yield* cli(port, ["shell"], "AT%CMNG=1,951\n")
+          assert.strictEqual(listed.stdout, "OK\n")
+        })
+    )
+
     it.live("shell: piped input exits with the last command's status (0 OK, 1 ERROR or CME); a terminal with 0", () =>
       Effect.gen(function* () {
         const port = yield* transport.start("shell-status")

@@ -39,6 +39,17 @@ describe("on a terminal", () => {
       const second = yield* runCli(["--port", port, "shell"], { stdin: "\x1b[A\x1b[A\r\x04", stdinIsTTY: true, env })
       assert.strictEqual(second.code, 0, second.stderr)
       assert.include(second.stdout, "nRF9160-SICA\nOK\n")
+      // A pasted multi-line credential write is one command, and none of its lines reaches the history file.
+      const pasted = yield* runCli(["--port", port, "shell"], {
+        stdin:
+          'AT%CMNG=0,951,2,"-----BEGIN PRIVATE KEY-----\rSECRETBODYLINE\r-----END PRIVATE KEY-----"\rAT+CGMI\rexit\r',
+        stdinIsTTY: true,
+        env
+      })
+      assert.strictEqual(pasted.code, 0, pasted.stderr)
+      assert.notInclude(pasted.stdout, "ERROR")
+      assert.notInclude(fs.readFileSync(history, "utf8"), "SECRETBODYLINE")
+      assert.notInclude(fs.readFileSync(history, "utf8"), "PRIVATE KEY")
     })
   )
 })

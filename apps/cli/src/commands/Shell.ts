@@ -26,6 +26,9 @@ const HISTORY_SIZE = 1000
 /** `%CMNG=0` (write) lines carry credential contents and passwords: never kept in the history file. */
 export const carriesSecret = (line: string): boolean => /%CMNG\s*=\s*0\s*,/i.test(line)
 
+/** Whether a command so far has an unclosed `"` (AT strings have no escapes: an odd count means open). */
+export const opensQuote = (text: string): boolean => (text.match(/"/g)?.length ?? 0) % 2 === 1
+
 /** Where the history is kept: `$ATMODEM_HISTORY`, else `~/.atmodem_history`; none without a home. */
 export const historyPath = (env: Readonly<Record<string, string | undefined>>): string | undefined => {
   const explicit = env.ATMODEM_HISTORY
@@ -96,6 +99,9 @@ const run = (raw: boolean) =>
       prompt: "AT> "
     })
     let history: ReadonlyArray<string> | undefined
+    // Lines typed or pasted inside an open quote (a PEM body): readline records each as a history entry of its
+    // own, where `carriesSecret` cannot see that it belongs to a credential write. None of them is kept.
+    const continuationLines = new Set<string>()
     let closed = false
     rl.on("history", (latest: Array<string>) => {
       history = [...latest]
@@ -109,7 +115,7 @@ const run = (raw: boolean) =>
       const fs = yield* FileSystem.FileSystem
       // Oldest first, one command per line, readable by this user only. Credential writes are left out: they
       // carry PSKs, keys and key passwords.
-      const kept = [...history].reverse().filter((line) => !carriesSecret(line))
+      const kept = [...history].reverse().filter((line) => !carriesSecret(line) && !continuationLines.has(line))
       yield* fs.writeFileString(path, `${kept.join("\n")}\n`, { mode: 0o600 }).pipe(Effect.ignore)
       // `mode` applies only when the file is created: tighten one that already existed.
       yield* fs.chmod(path, 0o600).pipe(Effect.ignore)
@@ -146,14 +152,42 @@ const run = (raw: boolean) =>
         )
       )
 
+    // A command whose quoted string is still open (a multi-line `%CMNG` write, pasted) gathers the next lines,
+    // joined with LF, and is sent once the quote closes.
+    let pending: string | undefined
+    const onLine = (line: string) => {
+      if (pending === undefined) {
+        if (line === "") return prompt
+        if (!opensQuote(line)) return Effect.andThen(handle(line), prompt)
+        pending = line
+      } else {
+        continuationLines.add(line)
+        pending = `${pending}\n${line}`
+        if (!opensQuote(pending)) {
+          const command = pending
+          pending = undefined
+          rl.setPrompt("AT> ")
+          return Effect.andThen(handle(command), prompt)
+        }
+      }
+      rl.setPrompt('..."> ')
+      return prompt
+    }
+    const unfinished = Effect.suspend(() => {
+      if (pending === undefined) return Effect.void
+      last = ExitCode.USAGE
+      return output.err("error: input ended inside a quoted string; that command was not sent\n")
+    })
+
     yield* prompt
     const ended = yield* Stream.fromAsyncIterable(
       rl,
       (error) => new UsageError({ reason: `cannot read input: ${String(error)}` })
     ).pipe(
       Stream.map((line) => line.trim()),
-      Stream.takeWhile((line) => !isQuit(line)),
-      Stream.runForEach((line) => (line === "" ? prompt : Effect.andThen(handle(line), prompt))),
+      Stream.takeWhile((line) => pending !== undefined || !isQuit(line)),
+      Stream.runForEach(onLine),
+      Effect.andThen(unfinished),
       Effect.map(() => (interactive ? ExitCode.OK : last)),
       Effect.catchTag("ConnectionFailed", (error) =>
         Effect.as(output.err(`error: ${error.reason}\n`), ExitCode.CONNECTION)
